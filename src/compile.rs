@@ -1,0 +1,142 @@
+//! Compiling a taxonomy: rules sorted by strategy into shared automata.
+//!
+//! However many rules a taxonomy has, a field is scanned a fixed number of
+//! times: once by an Aho-Corasick automaton over the lowercased text that
+//! holds every case-insensitive keyword, required term, exclusion and
+//! negation cue; once by a second automaton over the original text for
+//! case-sensitive rules, if any; and once by the pre-filter set of all
+//! patterns (see [`crate::pattern`]). Each literal is stored once, with the
+//! list of its uses, so a keyword shared by several rules costs nothing more.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::RegexSet;
+
+use crate::error::{Error, ErrorKind};
+use crate::fold::fold_keyword;
+use crate::pattern;
+use crate::taxonomy::Taxonomy;
+
+/// What a literal in an automaton stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Role {
+    Keyword,
+    Pattern,
+    Required,
+    Exclude,
+    Cue,
+}
+
+/// One use of a literal: by which rule (none for a cue), in which role, and
+/// which of the rule's terms it is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Use {
+    pub rule: u32,
+    pub role: Role,
+    pub term: u32,
+    pub whole_word: bool,
+}
+
+/// An automaton and, for each of its literals, the uses of that literal.
+#[derive(Debug)]
+pub(crate) struct Literals {
+    pub automaton: AhoCorasick,
+    pub uses: Vec<Vec<Use>>,
+}
+
+/// The compiled form of a taxonomy's rules.
+#[derive(Debug)]
+pub(crate) struct Matcher {
+    /// Case-insensitive literals, scanned over lowercased text.
+    pub folded: Option<Literals>,
+    /// Case-sensitive literals, scanned over the original text.
+    pub exact: Option<Literals>,
+    /// The pre-filter set of every pattern.
+    pub set: Option<RegexSet>,
+    /// For each pattern of the set: its rule and its index in the rule.
+    pub set_owners: Vec<(u32, u32)>,
+}
+
+#[derive(Default)]
+struct LiteralsBuilder {
+    index: HashMap<String, usize>,
+    literals: Vec<String>,
+    uses: Vec<Vec<Use>>,
+}
+
+impl LiteralsBuilder {
+    fn add(&mut self, literal: String, use_: Use) {
+        let next = self.literals.len();
+        let at = *self.index.entry(literal.clone()).or_insert(next);
+        if at == next {
+            self.literals.push(literal);
+            self.uses.push(Vec::new());
+        }
+        self.uses[at].push(use_);
+    }
+
+    fn build(self) -> Result<Option<Literals>, Error> {
+        if self.literals.is_empty() {
+            return Ok(None);
+        }
+        // Overlapping search needs the standard match semantics; it finds
+        // every literal at every position, so a longer keyword that fails
+        // its word boundary cannot hide a shorter one that passes.
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&self.literals)
+            .map_err(|e| {
+                Error::new(ErrorKind::PatternTooLarge, "the keywords do not fit in one automaton")
+                    .caused_by(e)
+            })?;
+        Ok(Some(Literals { automaton, uses: self.uses }))
+    }
+}
+
+pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Matcher, Error> {
+    let mut folded = LiteralsBuilder::default();
+    let mut exact = LiteralsBuilder::default();
+    let mut prefilters = Vec::new();
+    let mut set_owners = Vec::new();
+
+    for (cue_index, cue) in taxonomy.negation.cues.iter().enumerate() {
+        let use_ =
+            Use { rule: u32::MAX, role: Role::Cue, term: cue_index as u32, whole_word: true };
+        folded.add(cue.clone(), use_);
+    }
+
+    for (rule_index, rule) in taxonomy.rules.iter().enumerate() {
+        let rule_id = rule_index as u32;
+        let terms = [
+            (Role::Keyword, &rule.keywords),
+            (Role::Required, &rule.all),
+            (Role::Exclude, &rule.exclude),
+        ];
+        for (role, list) in terms {
+            for (term, literal) in list.iter().enumerate() {
+                let use_ =
+                    Use { rule: rule_id, role, term: term as u32, whole_word: !rule.substring };
+                if rule.case_sensitive {
+                    exact.add(literal.clone(), use_);
+                } else {
+                    folded.add(fold_keyword(literal), use_);
+                }
+            }
+        }
+        for (term, compiled) in rule.compiled.iter().enumerate() {
+            prefilters.push(compiled.prefilter.as_str());
+            set_owners.push((rule_id, term as u32));
+        }
+    }
+
+    let set = if prefilters.is_empty() {
+        None
+    } else {
+        Some(pattern::build_set(prefilters).map_err(|e| {
+            Error::new(ErrorKind::PatternTooLarge, "the patterns together exceed the size limit")
+                .caused_by(e)
+        })?)
+    };
+    Ok(Matcher { folded: folded.build()?, exact: exact.build()?, set, set_owners })
+}

@@ -1,0 +1,112 @@
+//! Unicode case folding that remembers where each byte came from.
+//!
+//! Keywords match case-insensitively across Unicode (`ÉCHEC` finds
+//! `échec`), so the engine lowercases each field once and scans the
+//! lowercased copy. Lowercasing can change byte lengths (`İ` becomes two
+//! characters), so a match in the copy is mapped back to a span of the
+//! original text through an offset table. ASCII text, the common case, needs
+//! no table: its offsets do not move.
+//!
+//! Folding is per character with [`char::to_lowercase`], never with
+//! [`str::to_lowercase`], whose final-sigma rule would fold a keyword and a
+//! ticket differently.
+//!
+//! FIXME(a normalisation table in the library's dependencies): text is not
+//! normalised, so a decomposed `e` + U+0301 does not match a keyword
+//! written with the precomposed `é`, and `ß` does not match `ss`.
+
+/// A field of a ticket, lowercased, with the way back to the original.
+#[derive(Debug, Default)]
+pub(crate) struct Folded {
+    text: String,
+    /// For each byte of `text`, the offset of the original character it
+    /// came from. Empty when the original was ASCII and offsets are equal.
+    origin: Vec<usize>,
+}
+
+impl Folded {
+    /// Folds `original` into this buffer, reusing its allocations.
+    pub fn fold(&mut self, original: &str) {
+        self.text.clear();
+        self.origin.clear();
+        if original.is_ascii() {
+            self.text.push_str(original);
+            self.text.make_ascii_lowercase();
+            return;
+        }
+        for (at, c) in original.char_indices() {
+            let before = self.text.len();
+            if c.is_ascii() {
+                self.text.push(c.to_ascii_lowercase());
+            } else {
+                self.text.extend(c.to_lowercase());
+            }
+            self.origin.resize(self.text.len(), at);
+            debug_assert!(self.origin.len() > before);
+        }
+    }
+
+    /// The lowercased text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a span of the lowercased text back to the span of `original`
+    /// that produced it: always on character boundaries of `original`.
+    pub fn original_span(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
+        if self.origin.is_empty() {
+            return (start, end);
+        }
+        let from = self.origin.get(start).copied().unwrap_or(original.len());
+        // The end maps past the whole original character holding the last
+        // folded byte, even when that character folded to several.
+        let to = match end.checked_sub(1).and_then(|last| self.origin.get(last)) {
+            Some(&char_start) => {
+                char_start + original[char_start..].chars().next().map_or(0, char::len_utf8)
+            }
+            None => from,
+        };
+        (from, to.max(from))
+    }
+}
+
+/// Folds a keyword the same way fields are folded.
+pub(crate) fn fold_keyword(keyword: &str) -> String {
+    let mut folded = Folded::default();
+    folded.fold(keyword);
+    folded.text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (original, folded, a span of the folded text, the original span)
+    type Case = (&'static str, &'static str, (usize, usize), (usize, usize));
+
+    #[test]
+    fn folds_and_maps_spans_back() {
+        let cases: &[Case] = &[
+            ("Hello World", "hello world", (6, 11), (6, 11)),
+            ("ÉCHEC total", "échec total", (0, 6), (0, 6)),
+            ("x İy", "x i\u{307}y", (2, 3), (2, 4)),
+            ("x İy", "x i\u{307}y", (5, 6), (4, 5)),
+            ("ΣΑΣ", "σασ", (0, 6), (0, 6)),
+            ("日本語 API", "日本語 api", (10, 13), (10, 13)),
+        ];
+        for &(original, want, folded_span, original_span) in cases {
+            let mut folded = Folded::default();
+            folded.fold(original);
+            assert_eq!(folded.text(), want);
+            let (s, e) = folded.original_span(original, folded_span.0, folded_span.1);
+            assert_eq!((s, e), original_span, "{original:?}");
+            assert!(original.get(s..e).is_some());
+        }
+    }
+
+    #[test]
+    fn keywords_fold_like_text() {
+        assert_eq!(fold_keyword("ZUGRIFF VERWEIGERT"), "zugriff verweigert");
+        assert_eq!(fold_keyword("ΟΔΟΣ"), "οδοσ");
+    }
+}
