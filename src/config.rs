@@ -10,17 +10,13 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-/// Everything at the top level except the arrays of tables, which are
-/// read one table at a time so that each can report its own problems.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The top-level keys that are not arrays of tables. Each is read on its
+/// own, so that a problem in one does not hide problems in the others.
+#[derive(Debug, Default)]
 pub(crate) struct HeaderConfig {
-    pub version: Spanned<String>,
-    #[serde(default)]
+    pub version: Option<Spanned<String>>,
     pub negation: Option<NegationConfig>,
-    #[serde(default)]
     pub fields: BTreeMap<String, Spanned<FieldConfig>>,
-    #[serde(default)]
     pub defaults: Option<DefaultsConfig>,
 }
 

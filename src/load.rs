@@ -53,70 +53,61 @@ pub(crate) fn load(file: &str, source: &str) -> Result<Taxonomy, LoadError> {
 
     let (root, syntax_errors) = DeTable::parse_recoverable(source);
     if !syntax_errors.is_empty() {
+        // The parser recovers after an error, but what it reports next on
+        // the same line is usually an echo of the first; keep the first.
+        let mut lines = HashSet::new();
         for error in syntax_errors {
-            problems.toml_error(ErrorKind::Syntax, &error, None);
+            let line = error.span().map(|s| problems.location(s).line);
+            if lines.insert(line) {
+                problems.toml_error(ErrorKind::Syntax, &error, None);
+            }
         }
         return Err(LoadError::new(problems.errors));
     }
 
-    let root_span = root.span();
-    let mut root = root.into_inner();
-    let work_tables = take_tables(&mut root, "work_kind", &mut problems);
-    let category_tables = take_tables(&mut root, "category", &mut problems);
-    let rule_tables = take_tables(&mut root, "rule", &mut problems);
-
-    let header: Option<HeaderConfig> = problems.read(Spanned::new(root_span, root), None);
-    let work_kinds: Vec<_> =
-        work_tables.into_iter().filter_map(|t| problems.read(t, None)).collect();
-    let categories: Vec<_> =
-        category_tables.into_iter().filter_map(|t| problems.read(t, None)).collect();
-    let rules: Vec<_> = rule_tables
-        .into_iter()
-        .filter_map(|t| {
-            let id = t.get_ref().get("id").and_then(|v| v.get_ref().as_str()).map(str::to_string);
-            problems.read(t, id.as_deref())
-        })
-        .collect();
-
-    let taxonomy = header.and_then(|h| problems.validate(h, work_kinds, categories, rules));
-    match taxonomy {
-        Some(taxonomy) if problems.errors.is_empty() => Ok(taxonomy),
-        _ => Err(LoadError::new(problems.errors)),
-    }
-}
-
-/// Removes an array of tables from the root, so it can be read table by
-/// table.
-fn take_tables<'i>(
-    root: &mut DeTable<'i>,
-    key: &str,
-    problems: &mut Problems<'_>,
-) -> Vec<Spanned<DeTable<'i>>> {
-    let Some(value) = root.remove(key) else { return Vec::new() };
-    let span = value.span();
-    let DeValue::Array(items) = value.into_inner() else {
-        problems.push(
-            ErrorKind::InvalidValue,
-            format!("`{key}` must be an array of tables, written [[{key}]]"),
-            span,
-            None,
-        );
-        return Vec::new();
-    };
-    let mut tables = Vec::new();
-    for item in items {
-        let span = item.span();
-        match item.into_inner() {
-            DeValue::Table(table) => tables.push(Spanned::new(span, table)),
-            _ => problems.push(
-                ErrorKind::InvalidValue,
-                format!("each `{key}` must be a table"),
-                span,
-                None,
-            ),
+    let root = root.into_inner();
+    let mut header = HeaderConfig::default();
+    let (mut work_kinds, mut categories, mut rules) = (Vec::new(), Vec::new(), Vec::new());
+    for (key, value) in root {
+        let span = key.span();
+        match key.get_ref().as_ref() {
+            "version" => header.version = problems.read_value(value, None),
+            "negation" => header.negation = problems.read_value(value, None),
+            "fields" => header.fields = problems.read_value(value, None).unwrap_or_default(),
+            "defaults" => header.defaults = problems.read_value(value, None),
+            "work_kind" => {
+                for table in problems.tables(value, "work_kind") {
+                    work_kinds.extend(problems.read(table, None));
+                }
+            }
+            "category" => {
+                for table in problems.tables(value, "category") {
+                    categories.extend(problems.read(table, None));
+                }
+            }
+            "rule" => {
+                for table in problems.tables(value, "rule") {
+                    let id = table.get_ref().get("id").and_then(|v| v.get_ref().as_str());
+                    let id = id.map(str::to_string);
+                    rules.extend(problems.read::<RuleConfig>(table, id.as_deref()));
+                }
+            }
+            other => {
+                let message = format!(
+                    "unknown key `{other}`, expected one of `version`, `negation`, `fields`, \
+                     `defaults`, `work_kind`, `category`, `rule`"
+                );
+                problems.push(ErrorKind::UnknownKey, message, span, None);
+            }
         }
     }
-    tables
+    if header.version.is_none() {
+        let message = "missing key `version`: a taxonomy must say which version it is".to_string();
+        problems.push(ErrorKind::InvalidValue, message, 0..0, None);
+    }
+
+    let taxonomy = problems.validate(header, work_kinds, categories, rules);
+    if problems.errors.is_empty() { Ok(taxonomy) } else { Err(LoadError::new(problems.errors)) }
 }
 
 struct Problems<'a> {
@@ -146,12 +137,52 @@ impl Problems<'_> {
         if let Some(first) = message.get(..1) {
             message = first.to_lowercase() + &message[1..];
         }
-        let kind = if message.starts_with("unknown field") { ErrorKind::UnknownKey } else { kind };
+        // serde says "field"; in a TOML file it is a key.
+        let kind = match message.strip_prefix("unknown field") {
+            Some(rest) => {
+                message = format!("unknown key{rest}");
+                ErrorKind::UnknownKey
+            }
+            None => kind,
+        };
         let mut problem = Error::new(kind, message).in_rule(rule).caused_by(error.clone());
         if let Some(span) = error.span() {
             problem = problem.at(self.location(span));
         }
         self.errors.push(problem);
+    }
+
+    /// The tables of an array of tables such as `[[rule]]`.
+    fn tables<'i>(&mut self, value: Spanned<DeValue<'i>>, key: &str) -> Vec<Spanned<DeTable<'i>>> {
+        let span = value.span();
+        let DeValue::Array(items) = value.into_inner() else {
+            let message = format!("`{key}` must be an array of tables, written [[{key}]]");
+            self.push(ErrorKind::InvalidValue, message, span, None);
+            return Vec::new();
+        };
+        let mut tables = Vec::new();
+        for item in items {
+            let span = item.span();
+            match item.into_inner() {
+                DeValue::Table(table) => tables.push(Spanned::new(span, table)),
+                _ => {
+                    let message = format!("each `{key}` must be a table, written [[{key}]]");
+                    self.push(ErrorKind::InvalidValue, message, span, None);
+                }
+            }
+        }
+        tables
+    }
+
+    /// Reads one value into its config type, recording what is wrong.
+    fn read_value<'i, T: Deserialize<'i>>(
+        &mut self,
+        value: Spanned<DeValue<'i>>,
+        rule: Option<&str>,
+    ) -> Option<T> {
+        T::deserialize(value.into_deserializer())
+            .map_err(|e| self.toml_error(ErrorKind::InvalidValue, &e, rule))
+            .ok()
     }
 
     /// Reads one table into its config type, recording what is wrong.
@@ -166,11 +197,17 @@ impl Problems<'_> {
     }
 
     /// A weight or threshold: finite and not negative.
-    fn number(&mut self, value: Option<&Spanned<f64>>, default: f64, rule: Option<&str>) -> f64 {
+    fn number(
+        &mut self,
+        what: &str,
+        value: Option<&Spanned<f64>>,
+        default: f64,
+        rule: Option<&str>,
+    ) -> f64 {
         let Some(value) = value else { return default };
         let n = *value.get_ref();
         if !n.is_finite() || n < 0.0 {
-            let message = format!("{n} is not a finite, non-negative number");
+            let message = format!("{what} must be a finite number of at least 0, not {n}");
             self.push(ErrorKind::InvalidNumber, message, value.span(), rule);
             return default;
         }
@@ -213,7 +250,7 @@ impl Problems<'_> {
         work_configs: Vec<WorkKindConfig>,
         category_configs: Vec<CategoryConfig>,
         rule_configs: Vec<RuleConfig>,
-    ) -> Option<Taxonomy> {
+    ) -> Taxonomy {
         let mut seen = HashSet::new();
         let mut work_kinds = Vec::new();
         for config in work_configs {
@@ -228,12 +265,13 @@ impl Problems<'_> {
             .iter()
             .map(|(name, config)| Field {
                 name: name.clone(),
-                weight: self.number(config.get_ref().weight.as_ref(), 1.0, None),
+                weight: self.number("field weight", config.get_ref().weight.as_ref(), 1.0, None),
             })
             .collect();
 
         let defaults = header.defaults.as_ref();
-        let threshold = self.number(defaults.and_then(|d| d.threshold.as_ref()), 1.0, None);
+        let threshold =
+            self.number("threshold", defaults.and_then(|d| d.threshold.as_ref()), 1.0, None);
         let default_zones = match defaults.and_then(|d| d.zones.as_ref()) {
             Some(names) => self.zones(names, None),
             None => [Zone::Prose].into_iter().collect(),
@@ -247,7 +285,7 @@ impl Problems<'_> {
                 let message = format!("unknown work kind {:?}", config.work.get_ref());
                 self.push(ErrorKind::UnknownWorkKind, message, config.work.span(), None);
             }
-            let threshold = self.number(config.threshold.as_ref(), threshold, None);
+            let threshold = self.number("threshold", config.threshold.as_ref(), threshold, None);
             if self.unique(&mut seen, "category", &config.id, None) {
                 let id = config.id.into_inner();
                 categories.push(Category {
@@ -272,17 +310,23 @@ impl Problems<'_> {
         self.keyword_warnings(&rule_configs, &rules);
 
         let mut taxonomy = Taxonomy {
-            version: header.version.into_inner(),
+            version: header.version.map(Spanned::into_inner).unwrap_or_default(),
             hash: 0,
             work_kinds,
             categories,
             fields,
             rules,
             negation,
-            warnings: std::mem::take(&mut self.warnings),
+            warnings: self.sorted_warnings(),
         };
         taxonomy.hash = crate::hash::content_hash(&taxonomy);
-        Some(taxonomy)
+        taxonomy
+    }
+
+    fn sorted_warnings(&mut self) -> Vec<Warning> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.sort_by_key(|w| w.location.as_ref().map(|l| l.span.start));
+        warnings
     }
 
     fn unique(
@@ -325,7 +369,8 @@ impl Problems<'_> {
             .collect();
         let window = match &config.window {
             Some(window) if *window.get_ref() < 0 => {
-                let message = format!("negation window {} is negative", window.get_ref());
+                let message =
+                    format!("negation window must be at least 0, not {}", window.get_ref());
                 self.push(ErrorKind::InvalidNumber, message, window.span(), None);
                 0
             }
@@ -382,7 +427,7 @@ impl Problems<'_> {
             Some(names) => self.zones(names, Some(id)),
             None => default_zones,
         };
-        let weight = self.number(config.weight.as_ref(), 1.0, Some(id));
+        let weight = self.number("weight", config.weight.as_ref(), 1.0, Some(id));
 
         Some(Rule {
             id: id.to_string(),

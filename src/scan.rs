@@ -320,18 +320,28 @@ fn field_weight(tagger: &Tagger, name: &str) -> f64 {
 /// `window` words between them, and no clause break.
 fn negating_cue(cues: &[Cue], hit: &Hit, fields: &[(&str, &str)], window: usize) -> Option<Cue> {
     let text = fields[hit.field as usize].1;
-    cues.iter()
+    // Cues are sorted by field and start; look back from the hit only as
+    // far as a negating cue could be, so many cues cost no more than few.
+    let after = cues.partition_point(|c| (c.field, c.start) < (hit.field, hit.start));
+    cues[..after]
+        .iter()
         .rev()
-        .filter(|c| c.field == hit.field && c.end <= hit.start)
+        .take_while(|c| c.field == hit.field && hit.start - c.start <= max_gap(window) + 64)
+        .filter(|c| c.end <= hit.start)
         .find(|c| negates(&text[c.end..hit.start], window))
         .copied()
+}
+
+/// The longest gap, in bytes, that could still hold `window` words.
+fn max_gap(window: usize) -> usize {
+    32 * (window + 1)
 }
 
 /// Whether the text between a cue and a hit is short enough, and free of
 /// clause breaks, for the cue to negate the hit.
 fn negates(between: &str, window: usize) -> bool {
     // A long gap cannot be within the window; stop before counting it.
-    if between.len() > 32 * (window + 1) {
+    if between.len() > max_gap(window) {
         return false;
     }
     if between.contains(['.', '!', '?', ';', ':', ',', '\n']) {

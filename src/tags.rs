@@ -74,13 +74,14 @@ pub struct Suppressed<'a> {
     #[serde(flatten)]
     pub hit: Evidence<'a>,
     /// Why it did not count.
+    #[serde(flatten)]
     pub reason: Reason<'a>,
 }
 
 /// Why a hit did not count.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "why", rename_all = "snake_case")]
+#[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason<'a> {
     /// The hit is in a zone the rule does not read, such as a pasted log.
     Zone,
