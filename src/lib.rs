@@ -136,6 +136,11 @@ mod taxonomy;
 mod ticket;
 mod zone;
 
+// The README's examples are compiled and run as doc tests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use crate::error::{Error, ErrorKind, LoadError, Location, Warning, WarningKind};
 pub use crate::scan::Scanner;
 pub use crate::tagger::Tagger;
