@@ -54,3 +54,46 @@ fn pathological_inputs_are_tagged() {
         check(tagger, body, body);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A taxonomy file is user input: loading any text returns a result,
+    /// and every error it reports points inside the text.
+    #[test]
+    fn loading_any_text_never_panics(source in any::<String>()) {
+        check_load(&source);
+    }
+
+    /// Small edits of a real taxonomy reach deeper than random text.
+    #[test]
+    fn loading_an_edited_taxonomy_never_panics(
+        at in 0usize..4000,
+        cut in 0usize..40,
+        insert in r#"[\[\]"'=,\n a-z0-9\\(){}*?+.^$|-]{0,12}"#,
+    ) {
+        let source = Tagger::embedded_source();
+        let at = floor_boundary(source, at.min(source.len()));
+        let end = floor_boundary(source, (at + cut).min(source.len()));
+        let edited = format!("{}{}{}", &source[..at], insert, &source[end..]);
+        check_load(&edited);
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn check_load(source: &str) {
+    if let Err(error) = Tagger::from_toml(source) {
+        assert!(!error.errors().is_empty());
+        for e in error.errors() {
+            let location = e.location();
+            assert!(location.is_none_or(|l| l.line >= 1 && l.column >= 1), "{e}");
+            assert!(location.is_none_or(|l| l.span.start <= source.len()), "{e}");
+        }
+    }
+}
