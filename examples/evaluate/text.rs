@@ -248,9 +248,10 @@ pub fn print_comparison(
 
     let fixed = changed.iter().filter(|c| c.effect == "fixed").count();
     let broken = changed.iter().filter(|c| c.effect == "broken").count();
+    let tickets = if changed.len() == 1 { "ticket" } else { "tickets" };
     writeln!(
         out,
-        "\nPrimary changed on {} tickets: {fixed} fixed, {broken} broken, {} still wrong",
+        "\nPrimary changed on {} {tickets}: {fixed} fixed, {broken} broken, {} still wrong",
         changed.len(),
         changed.len() - fixed - broken
     )?;
