@@ -190,7 +190,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
 
     if input.malformed > 0 {
-        eprintln!("error: {} malformed lines in {name}", input.malformed);
+        let lines = if input.malformed == 1 { "line" } else { "lines" };
+        eprintln!("error: {} malformed {lines} in {name}", input.malformed);
         return Ok(ExitCode::from(1));
     }
     if input.evaluated == 0 {
