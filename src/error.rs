@@ -81,6 +81,31 @@ pub enum ErrorKind {
     InvalidNumber,
     /// A rule with no keyword and no pattern: it could never fire.
     EmptyRule,
+    /// A category id that is reserved, such as `none`.
+    ReservedId,
+}
+
+impl ErrorKind {
+    /// A stable snake_case name for machine output, such as `unknown_key`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "io",
+            ErrorKind::Syntax => "syntax",
+            ErrorKind::UnknownKey => "unknown_key",
+            ErrorKind::InvalidValue => "invalid_value",
+            ErrorKind::UnknownCategory => "unknown_category",
+            ErrorKind::UnknownWorkKind => "unknown_work_kind",
+            ErrorKind::UnknownField => "unknown_field",
+            ErrorKind::UnknownZone => "unknown_zone",
+            ErrorKind::DuplicateId => "duplicate_id",
+            ErrorKind::EmptyKeyword => "empty_keyword",
+            ErrorKind::InvalidPattern => "invalid_pattern",
+            ErrorKind::PatternTooLarge => "pattern_too_large",
+            ErrorKind::InvalidNumber => "invalid_number",
+            ErrorKind::EmptyRule => "empty_rule",
+            ErrorKind::ReservedId => "reserved_id",
+        }
+    }
 }
 
 /// One problem found while loading a taxonomy.
@@ -218,6 +243,17 @@ pub enum WarningKind {
     ShadowedKeyword,
     /// A pattern can match the empty string, so it fires on any ticket.
     EmptyMatch,
+}
+
+impl WarningKind {
+    /// A stable snake_case name for machine output, such as `empty_match`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WarningKind::DuplicateKeyword => "duplicate_keyword",
+            WarningKind::ShadowedKeyword => "shadowed_keyword",
+            WarningKind::EmptyMatch => "empty_match",
+        }
+    }
 }
 
 /// A taxonomy that loads but likely does not do what its author meant.

@@ -22,6 +22,9 @@ use crate::pattern::{self, PatternError};
 use crate::taxonomy::{Category, Field, Negation, Rule, Taxonomy, WorkKind};
 use crate::zone::{Zone, Zones};
 
+/// What labelled data and reports call a ticket that fits no category.
+const NO_CATEGORY: &str = "none";
+
 /// Negation cues for a taxonomy that has no `[negation]` table.
 const DEFAULT_NEGATION_CUES: &[&str] = &[
     "not",
@@ -67,11 +70,15 @@ pub(crate) fn load(file: &str, source: &str) -> Result<Taxonomy, LoadError> {
 
     let root = root.into_inner();
     let mut header = HeaderConfig::default();
+    let mut has_version = false;
     let (mut work_kinds, mut categories, mut rules) = (Vec::new(), Vec::new(), Vec::new());
     for (key, value) in root {
         let span = key.span();
         match key.get_ref().as_ref() {
-            "version" => header.version = problems.read_value(value, None),
+            "version" => {
+                has_version = true;
+                header.version = problems.read_value(value, None);
+            }
             "negation" => header.negation = problems.read_value(value, None),
             "fields" => header.fields = problems.read_value(value, None).unwrap_or_default(),
             "defaults" => header.defaults = problems.read_value(value, None),
@@ -101,7 +108,7 @@ pub(crate) fn load(file: &str, source: &str) -> Result<Taxonomy, LoadError> {
             }
         }
     }
-    if header.version.is_none() {
+    if !has_version {
         let message = "missing key `version`: a taxonomy must say which version it is".to_string();
         problems.push(ErrorKind::InvalidValue, message, 0..0, None);
     }
@@ -286,6 +293,12 @@ impl Problems<'_> {
                 self.push(ErrorKind::UnknownWorkKind, message, config.work.span(), None);
             }
             let threshold = self.number("threshold", config.threshold.as_ref(), threshold, None);
+            if config.id.get_ref() == NO_CATEGORY {
+                let message = format!(
+                    "category id {NO_CATEGORY:?} is reserved: it stands for a ticket with no tag"
+                );
+                self.push(ErrorKind::ReservedId, message, config.id.span(), None);
+            }
             if self.unique(&mut seen, "category", &config.id, None) {
                 let id = config.id.into_inner();
                 categories.push(Category {

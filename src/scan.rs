@@ -278,9 +278,17 @@ impl<'t> Scanner<'t> {
                 tags.push((index, tag));
             }
         }
-        for (category, found) in evidence {
-            if let Some((_, tag)) = tags.iter_mut().find(|(i, _)| *i == category as usize) {
+        for (index, found) in evidence {
+            let index = index as usize;
+            if let Some((_, tag)) = tags.iter_mut().find(|(i, _)| *i == index) {
                 tag.evidence.push(found);
+            } else if self.explain {
+                // The rule fired, but its category did not reach its
+                // threshold: say so, rather than drop the evidence.
+                let category = &taxonomy.categories[index];
+                let score = (self.scores[index] * 1e4).round() / 1e4;
+                let reason = Reason::BelowThreshold { score, threshold: category.threshold };
+                suppressed.push(Suppressed { category: &category.id, hit: found, reason });
             }
         }
         for (_, tag) in &mut tags {

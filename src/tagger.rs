@@ -40,6 +40,9 @@ pub struct Tagger {
 }
 
 impl Tagger {
+    /// The file name that locations in the embedded taxonomy name.
+    pub const EMBEDDED_NAME: &'static str = taxonomy::EMBEDDED_NAME;
+
     /// Compiles the default taxonomy embedded in the crate.
     ///
     /// # Errors
@@ -117,8 +120,8 @@ impl Tagger {
     }
 
     /// Tags a ticket and also lists the hits that did not count, and why:
-    /// a zone the rule does not read, a negation cue, an exclusion, or a
-    /// missing required term.
+    /// a zone the rule does not read, a negation cue, an exclusion, a
+    /// missing required term, or a category that stayed under its threshold.
     pub fn explain<'a>(&'a self, ticket: &Ticket<'a>) -> Tags<'a> {
         self.scanner().explain(true).tag(ticket)
     }

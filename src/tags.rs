@@ -80,7 +80,7 @@ pub struct Suppressed<'a> {
 
 /// Why a hit did not count.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Reason<'a> {
     /// The hit is in a zone the rule does not read, such as a pasted log.
@@ -109,6 +109,14 @@ pub enum Reason<'a> {
     MissingRequired {
         /// The required term, as written in the taxonomy.
         term: &'a str,
+    },
+    /// The rule fired, but its category's score stayed under the category's
+    /// threshold, so the ticket is not tagged with it.
+    BelowThreshold {
+        /// The category's score on this ticket.
+        score: f64,
+        /// The score it needed.
+        threshold: f64,
     },
 }
 

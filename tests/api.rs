@@ -78,3 +78,14 @@ fn a_missing_file_is_an_io_error_naming_the_path() {
     assert!(message.contains("/nonexistent/taxonomy.toml"), "{message}");
     assert!(error.and_then(|e| std::error::Error::source(e)).is_some());
 }
+
+#[test]
+fn error_and_warning_kinds_have_stable_names() {
+    use ticket_tagger::{ErrorKind, WarningKind};
+    assert_eq!(ErrorKind::UnknownKey.name(), "unknown_key");
+    assert_eq!(ErrorKind::InvalidPattern.name(), "invalid_pattern");
+    assert_eq!(WarningKind::EmptyMatch.name(), "empty_match");
+    let error = Tagger::from_toml("version = 1").err();
+    let kinds: Vec<_> = error.iter().flat_map(|e| e.errors()).map(|e| e.kind().name()).collect();
+    assert_eq!(kinds, ["invalid_value"]);
+}

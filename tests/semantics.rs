@@ -259,6 +259,13 @@ fn thresholds_and_ties_decide_tags_and_primary() {
     let subject = Ticket::new().with_field("subject", "quota reached");
     assert_eq!(tagger.tag(&subject).primary, Some("limits"));
 
+    // Explain mode keeps the evidence of a category under its threshold.
+    let tags = tagger.explain(&Ticket::from("quota reached"));
+    let suppressed = tags.suppressed.unwrap_or_default();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!((suppressed[0].category, suppressed[0].hit.text), ("limits", "quota"));
+    assert_eq!(suppressed[0].reason, Reason::BelowThreshold { score: 1.0, threshold: 2.0 });
+
     // Equal scores: the category defined first in the taxonomy wins, and
     // the order of the text does not matter.
     for body in ["permission error then a crash", "a crash then a permission error"] {
