@@ -31,7 +31,7 @@ const CATEGORIES: [&str; 10] = [
 // quality fails here while a harmless one does not.
 const MIN_PRIMARY_ACCURACY: f64 = 0.63;
 const MIN_MACRO_F1: f64 = 0.53;
-const MIN_COVERAGE: f64 = 0.92;
+const MIN_COVERAGE: f64 = 0.93;
 
 /// One labelled ticket: its text and its gold categories.
 struct Labelled {
