@@ -23,7 +23,6 @@
 //! Exit codes: 0 when the taxonomy is valid, 1 when it is not (or cannot
 //! be read, or has warnings under `--deny-warnings`), 2 for a usage error.
 
-use std::fmt::Debug;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -49,9 +48,6 @@ Exit codes:
   2  usage error
 ";
 
-/// What the embedded taxonomy is called in the output.
-const EMBEDDED_NAME: &str = "taxonomy.toml (embedded)";
-
 struct Args {
     json: bool,
     deny_warnings: bool,
@@ -71,7 +67,7 @@ struct Report {
 /// One error or warning.
 #[derive(Serialize)]
 struct Problem {
-    kind: String,
+    kind: &'static str,
     message: String,
     file: Option<String>,
     line: Option<usize>,
@@ -147,7 +143,7 @@ fn check(args: &Args) -> Report {
         Some(path) => Tagger::from_path(path),
         None => Tagger::embedded(),
     };
-    let file = args.path.clone().unwrap_or_else(|| EMBEDDED_NAME.to_string());
+    let file = args.path.clone().unwrap_or_else(|| Tagger::EMBEDDED_NAME.to_string());
 
     let tagger = match loaded {
         Ok(tagger) => tagger,
@@ -178,23 +174,23 @@ fn error_problem(error: &Error) -> Problem {
     if let (None, Some(cause)) = (error.location(), std::error::Error::source(error)) {
         display = format!("{display}: {cause}");
     }
-    problem(error.kind(), error.message(), error.location(), error.rule(), display)
+    problem(error.kind().name(), error.message(), error.location(), error.rule(), display)
 }
 
 fn warning_problem(warning: &Warning) -> Problem {
     let display = warning.to_string();
-    problem(warning.kind(), warning.message(), warning.location(), warning.rule(), display)
+    problem(warning.kind().name(), warning.message(), warning.location(), warning.rule(), display)
 }
 
 fn problem(
-    kind: impl Debug,
+    kind: &'static str,
     message: &str,
     location: Option<&Location>,
     rule: Option<&str>,
     display: String,
 ) -> Problem {
     Problem {
-        kind: snake_case(&format!("{kind:?}")),
+        kind,
         message: message.to_string(),
         file: location.map(|l| l.file.clone()),
         line: location.map(|l| l.line),
@@ -202,23 +198,6 @@ fn problem(
         rule: rule.map(str::to_string),
         display,
     }
-}
-
-/// `UnknownKey` becomes `unknown_key`. The kinds are non-exhaustive enums
-/// without names of their own, so their `Debug` form is the stable name.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn print_text(report: &Report) {

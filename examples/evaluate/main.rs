@@ -60,9 +60,6 @@ use crate::args::Args;
 use crate::input::{InputCounts, Record};
 use crate::stats::{Evaluation, Loaded, Report};
 
-/// What the embedded taxonomy is called in the output.
-const EMBEDDED_NAME: &str = "taxonomy.toml (embedded)";
-
 /// A ticket whose primary category differs between two taxonomies.
 #[derive(Debug, Serialize)]
 pub struct Changed {
@@ -213,7 +210,7 @@ fn print_json(report: &impl Serialize) -> io::Result<()> {
 /// Loads the taxonomy at `path`, or the embedded one.
 fn load(path: Option<&str>) -> Result<Loaded, String> {
     let loaded = match path {
-        None => Loaded::new(EMBEDDED_NAME, Tagger::embedded_source())?,
+        None => Loaded::new(Tagger::EMBEDDED_NAME, Tagger::embedded_source())?,
         Some(path) => {
             let source = std::fs::read_to_string(path)
                 .map_err(|e| format!("error: cannot read taxonomy file {path:?}: {e}"))?;

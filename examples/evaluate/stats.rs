@@ -1,33 +1,29 @@
 //! Tagging labelled tickets and counting how the taxonomy did.
 //!
-//! Each ticket is tagged twice: once by the taxonomy as it is, for the
-//! predictions, and once by a copy whose thresholds are all zero, which
-//! tags every category with any evidence at all. The copy shows every rule
-//! that fired, including rules whose category stayed under its threshold on
-//! that ticket, and scores and evidence are the same in both. Only counts
-//! are kept, never the tickets.
+//! Each ticket is tagged once, in explain mode: the tags are the
+//! predictions, and the hits listed as suppressed because their category
+//! stayed under its threshold show, with the evidence of the tags, every
+//! rule that fired on the ticket. Only counts are kept, never the tickets.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
-use ticket_tagger::{Scanner, Tagger, Tags};
+use ticket_tagger::{Reason, Scanner, Tagger, Tags};
 
 use crate::input::Record;
 
 /// The gold and predicted label of a ticket that fits no category.
 pub const NONE: &str = "none";
 
-/// A taxonomy to evaluate, with its zero-threshold copy.
+/// A taxonomy to evaluate.
 pub struct Loaded {
-    /// The file it was read from, or `taxonomy.toml (embedded)`.
+    /// The file it was read from, or [`Tagger::EMBEDDED_NAME`].
     pub name: String,
     pub tagger: Tagger,
-    pub all_evidence: Tagger,
 }
 
 impl Loaded {
-    /// Compiles `source`, and a copy of it with every category's threshold
-    /// set to zero.
+    /// Compiles `source`.
     ///
     /// # Errors
     ///
@@ -37,28 +33,15 @@ impl Loaded {
             let lines: Vec<String> = e.errors().iter().map(|e| format!("error: {e}")).collect();
             lines.join("\n")
         })?;
-
-        // The file loaded, so it is valid TOML and the copy loads as well.
-        let lowered = |e: &dyn std::fmt::Display| {
-            format!("error: {name}: cannot lower its thresholds to zero: {e}")
-        };
-        let mut table: toml::Table = source.parse().map_err(|e| lowered(&e))?;
-        if let Some(toml::Value::Array(categories)) = table.get_mut("category") {
-            for category in categories.iter_mut().filter_map(toml::Value::as_table_mut) {
-                category.insert("threshold".to_string(), toml::Value::Float(0.0));
-            }
-        }
-        let all_evidence =
-            Tagger::from_toml_named(name, &table.to_string()).map_err(|e| lowered(&e))?;
-        Ok(Loaded { name: name.to_string(), tagger, all_evidence })
+        Ok(Loaded { name: name.to_string(), tagger })
     }
 }
 
 /// The counts of one taxonomy over the tickets seen so far.
 pub struct Evaluation<'t> {
     loaded: &'t Loaded,
+    /// In explain mode, to see the rules that fired under the threshold.
     scanner: Scanner<'t>,
-    all_evidence: Scanner<'t>,
     category_index: HashMap<&'t str, usize>,
     rule_index: HashMap<&'t str, usize>,
     rule_category: Vec<usize>,
@@ -102,10 +85,11 @@ impl<'t> Evaluation<'t> {
         let mut rows: Vec<String> = taxonomy.categories().iter().map(|c| c.id().into()).collect();
         rows.push(NONE.to_string());
 
+        let mut scanner = loaded.tagger.scanner();
+        scanner.explain(true);
         Evaluation {
             loaded,
-            scanner: loaded.tagger.scanner(),
-            all_evidence: loaded.all_evidence.scanner(),
+            scanner,
             category_index,
             rule_index: taxonomy.rules().iter().enumerate().map(|(i, r)| (r.id(), i)).collect(),
             rule_category,
@@ -154,16 +138,22 @@ impl<'t> Evaluation<'t> {
             self.categories[category].gold += 1;
         }
 
-        let every_tag = self.all_evidence.tag(&record.ticket);
-        let firing_categories = self.indexes(&every_tag);
-        let mut fired: Vec<usize> = every_tag
-            .tags
+        // A rule fired when it has evidence that counted: in a tag, or in
+        // a hit suppressed only because its category stayed under the
+        // threshold. The categories of such rules are the firing ones.
+        let below = tags
+            .suppressed
             .iter()
-            .flat_map(|t| &t.evidence)
-            .map(|e| self.rule_index[e.rule])
-            .collect();
+            .flatten()
+            .filter(|s| matches!(s.reason, Reason::BelowThreshold { .. }));
+        let evidence = tags.tags.iter().flat_map(|t| &t.evidence).chain(below.map(|s| &s.hit));
+        let mut fired: Vec<usize> = evidence.map(|e| self.rule_index[e.rule]).collect();
         fired.sort_unstable();
         fired.dedup();
+        let mut firing_categories: Vec<usize> =
+            fired.iter().map(|&rule| self.rule_category[rule]).collect();
+        firing_categories.sort_unstable();
+        firing_categories.dedup();
         for rule in fired {
             let category = self.rule_category[rule];
             let counts = &mut self.rules[rule];
