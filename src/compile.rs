@@ -4,8 +4,9 @@
 //! times: once by an Aho-Corasick automaton over the lowercased text that
 //! holds every case-insensitive keyword, required term, exclusion and
 //! negation cue; once by a second automaton over the original text for
-//! case-sensitive rules, if any; and once by the pre-filter set of all
-//! patterns (see [`crate::pattern`]). Each literal is stored once, with the
+//! case-sensitive rules, if any; and once by the pre-filter set of the
+//! patterns that read that field (see [`crate::pattern`]). Each declared
+//! field has its own set, so a subject-only pattern never scans a long body. Each literal is stored once, with the
 //! list of its uses, so a keyword shared by several rules costs nothing more.
 
 use std::collections::HashMap;
@@ -52,10 +53,26 @@ pub(crate) struct Matcher {
     pub folded: Option<Literals>,
     /// Case-sensitive literals, scanned over the original text.
     pub exact: Option<Literals>,
-    /// The pre-filter set of every pattern.
-    pub set: Option<RegexSet>,
+    /// For each declared field, in the taxonomy's order, the patterns that
+    /// read it; then one more for fields the taxonomy does not declare.
+    pub patterns: Vec<Option<PatternSet>>,
+}
+
+/// The pre-filter set of the patterns that read one field.
+#[derive(Debug)]
+pub(crate) struct PatternSet {
+    pub set: RegexSet,
     /// For each pattern of the set: its rule and its index in the rule.
-    pub set_owners: Vec<(u32, u32)>,
+    pub owners: Vec<(u32, u32)>,
+}
+
+impl Matcher {
+    /// The patterns that read a field declared at index `declared` of the
+    /// taxonomy, or, for `None`, an undeclared field.
+    pub fn patterns_for(&self, declared: Option<usize>) -> Option<&PatternSet> {
+        let last = self.patterns.len().checked_sub(1)?;
+        self.patterns.get(declared.unwrap_or(last))?.as_ref()
+    }
 }
 
 #[derive(Default)]
@@ -97,8 +114,6 @@ impl LiteralsBuilder {
 pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Matcher, Error> {
     let mut folded = LiteralsBuilder::default();
     let mut exact = LiteralsBuilder::default();
-    let mut prefilters = Vec::new();
-    let mut set_owners = Vec::new();
 
     for (cue_index, cue) in taxonomy.negation.cues.iter().enumerate() {
         let use_ =
@@ -124,19 +139,42 @@ pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Matcher, Error> {
                 }
             }
         }
-        for (term, compiled) in rule.compiled.iter().enumerate() {
-            prefilters.push(compiled.prefilter.as_str());
-            set_owners.push((rule_id, term as u32));
-        }
     }
 
-    let set = if prefilters.is_empty() {
-        None
-    } else {
-        Some(pattern::build_set(prefilters).map_err(|e| {
-            Error::new(ErrorKind::PatternTooLarge, "the patterns together exceed the size limit")
-                .caused_by(e)
-        })?)
-    };
-    Ok(Matcher { folded: folded.build()?, exact: exact.build()?, set, set_owners })
+    // One set per declared field, and the last for undeclared fields, which
+    // only rules without a field scope read.
+    let patterns = (0..=taxonomy.fields.len())
+        .map(|field| {
+            let declared = (field < taxonomy.fields.len()).then_some(field);
+            pattern_set(taxonomy, declared)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Matcher { folded: folded.build()?, exact: exact.build()?, patterns })
+}
+
+fn pattern_set(taxonomy: &Taxonomy, declared: Option<usize>) -> Result<Option<PatternSet>, Error> {
+    let mut prefilters = Vec::new();
+    let mut owners = Vec::new();
+    for (rule_index, rule) in taxonomy.rules.iter().enumerate() {
+        let reads = match (&rule.fields, declared) {
+            (None, _) => true,
+            (Some(fields), Some(field)) => fields.contains(&field),
+            (Some(_), None) => false,
+        };
+        if !reads {
+            continue;
+        }
+        for (term, compiled) in rule.compiled.iter().enumerate() {
+            prefilters.push(compiled.prefilter.as_str());
+            owners.push((rule_index as u32, term as u32));
+        }
+    }
+    if prefilters.is_empty() {
+        return Ok(None);
+    }
+    let set = pattern::build_set(prefilters).map_err(|e| {
+        Error::new(ErrorKind::PatternTooLarge, "the patterns together exceed the size limit")
+            .caused_by(e)
+    })?;
+    Ok(Some(PatternSet { set, owners }))
 }

@@ -7,6 +7,9 @@
 //! original text through an offset table. ASCII text, the common case, needs
 //! no table: its offsets do not move.
 //!
+//! Curly apostrophes fold to the straight one, so `doesn't` in a rule
+//! matches `doesn’t` in a ticket.
+//!
 //! Folding is per character with [`char::to_lowercase`], never with
 //! [`str::to_lowercase`], whose final-sigma rule would fold a keyword and a
 //! ticket differently.
@@ -38,6 +41,10 @@ impl Folded {
             let before = self.text.len();
             if c.is_ascii() {
                 self.text.push(c.to_ascii_lowercase());
+            } else if is_curly_apostrophe(c) {
+                // Phones and word processors write "doesn’t"; keywords are
+                // typed with a straight apostrophe.
+                self.text.push('\'');
             } else {
                 self.text.extend(c.to_lowercase());
             }
@@ -70,6 +77,10 @@ impl Folded {
     }
 }
 
+fn is_curly_apostrophe(c: char) -> bool {
+    matches!(c, '\u{2018}' | '\u{2019}' | '\u{02bc}')
+}
+
 /// Folds a keyword the same way fields are folded.
 pub(crate) fn fold_keyword(keyword: &str) -> String {
     let mut folded = Folded::default();
@@ -93,6 +104,7 @@ mod tests {
             ("x İy", "x i\u{307}y", (5, 6), (4, 5)),
             ("ΣΑΣ", "σασ", (0, 6), (0, 6)),
             ("日本語 API", "日本語 api", (10, 13), (10, 13)),
+            ("Doesn’t work", "doesn't work", (0, 7), (0, 9)),
         ];
         for &(original, want, folded_span, original_span) in cases {
             let mut folded = Folded::default();

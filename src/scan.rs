@@ -120,13 +120,10 @@ impl<'t> Scanner<'t> {
             self.find_literals(literals, text, field, declared, text, |s, e| (s, e));
         }
 
-        let Some(set) = &matcher.set else { return };
-        for index in set.matches(text).iter() {
-            let (rule_index, term) = matcher.set_owners[index];
+        let Some(patterns) = matcher.patterns_for(declared) else { return };
+        for index in patterns.set.matches(text).iter() {
+            let (rule_index, term) = patterns.owners[index];
             let rule = &taxonomy.rules[rule_index as usize];
-            if !reads(rule.fields.as_deref(), declared) {
-                continue;
-            }
             for found in rule.compiled[term as usize].regex.find_iter(text) {
                 self.hits.push(Hit {
                     rule: rule_index,
