@@ -29,7 +29,7 @@ use crate::report::{Progress, Stats};
 
 /// About how many bytes of input and output the batches in flight may
 /// hold together.
-const IN_FLIGHT_BYTES: usize = 16 << 20;
+const IN_FLIGHT_BYTES: usize = 8 << 20;
 
 /// The range of a batch's input size.
 const BATCH_BYTES: std::ops::RangeInclusive<usize> = (16 << 10)..=(1 << 20);
@@ -243,9 +243,12 @@ struct BatchSize {
 impl BatchSize {
     fn new(in_flight: usize) -> BatchSize {
         let share = IN_FLIGHT_BYTES / in_flight;
-        // Until the first batch is written, guess output as large as input.
-        let input = (share / 2).clamp(*BATCH_BYTES.start(), *BATCH_BYTES.end());
-        BatchSize { share, input: AtomicUsize::new(input) }
+        // Every permit's batch is read before the first is written, so
+        // start as if output were three times the input, as it is with
+        // `--explain` and many hits, and grow once the real ratio is known.
+        let size = BatchSize { share, input: AtomicUsize::new(0) };
+        size.adapt(1, 3);
+        size
     }
 
     fn get(&self) -> usize {
