@@ -106,6 +106,7 @@ fn run(options: &Options) -> Result<ExitCode, Fatal> {
     let mut progress = Progress::new(options.quiet);
     let ended = pipeline::run(&job, source, &mut out, &mut progress);
     let ended = ended.and_then(|ended| out.flush().map(|()| ended));
+    progress.clear();
     let ended = match ended {
         Ok(ended) => ended,
         // Whoever reads the output has all they want, as `head` does.
@@ -113,7 +114,6 @@ fn run(options: &Options) -> Result<ExitCode, Fatal> {
         Err(error) => return Err(output_error(&error)),
     };
 
-    progress.clear();
     // A summary of nothing would only hide the error below it.
     let nothing_read = ended.stats.records == 0 && ended.read_error.is_some();
     if !options.quiet && !nothing_read {
