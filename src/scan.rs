@@ -242,7 +242,7 @@ impl<'t> Scanner<'t> {
                     let (name, text) = fields[ex.field as usize];
                     let reason = Reason::Exclusion {
                         term: &text[ex.start..ex.end],
-                        field: name,
+                        term_field: name,
                         term_start: ex.start,
                         term_end: ex.end,
                     };

@@ -98,8 +98,8 @@ pub enum Reason<'a> {
     Exclusion {
         /// The exclusion as it appears in the ticket.
         term: &'a str,
-        /// The field it occurs in.
-        field: &'a str,
+        /// The field it occurs in, which may differ from the hit's field.
+        term_field: &'a str,
         /// Where it starts in that field.
         term_start: usize,
         /// Where it ends.

@@ -191,7 +191,7 @@ fn required_terms_and_exclusions_gate_a_rule() {
         reasons,
         [Reason::Exclusion {
             term: "billing address",
-            field: "body",
+            term_field: "body",
             term_start: 34,
             term_end: 49
         }]
@@ -345,4 +345,20 @@ fn a_scanner_gives_the_same_tags_as_one_shot_calls() {
         let scanned: Tags = scanner.tag(&ticket);
         assert_eq!(scanned, tagger.tag(&ticket), "{body}");
     }
+}
+
+#[test]
+fn a_suppressed_hit_serializes_each_key_once() -> Result<(), serde_json::Error> {
+    let tagger = tagger();
+    let ticket = Ticket::new()
+        .with_field("subject", "billing address")
+        .with_field("body", "plan limit, please upgrade");
+    let tags = tagger.explain(&ticket);
+    let json = serde_json::to_string(&tags.suppressed)?;
+    assert_eq!(json.matches("\"field\"").count(), 1, "{json}");
+    let value: serde_json::Value = serde_json::from_str(&json)?;
+    assert_eq!(value[0]["field"], "body");
+    assert_eq!(value[0]["reason"], "exclusion");
+    assert_eq!(value[0]["term_field"], "subject");
+    Ok(())
 }
