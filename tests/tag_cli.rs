@@ -1,6 +1,8 @@
 //! The `tag` example, run as a process: input formats, error records in
 //! place, exit statuses, output formats and ordering across threads.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -43,27 +45,10 @@ category = "login"
 keywords = ["sso", "login"]
 "#;
 
-/// The example's binary, built once for all tests with the profile that
-/// built this test.
+/// The example's binary, built once for all tests.
 fn binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        // This test runs as <target>/<profile>/deps/tag_cli-<hash>.
-        let exe = std::env::current_exe().expect("the test knows its own path");
-        let profile = exe.parent().and_then(Path::parent).expect("test is in <profile>/deps");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build.args(["build", "--quiet", "--example", "tag"]);
-        build.current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile.file_name().is_some_and(|name| name == "release") {
-            build.arg("--release");
-        }
-        let status = build.status().expect("cargo runs");
-        assert!(status.success(), "cargo build --example tag failed");
-        let binary = profile.join("examples").join(format!("tag{}", std::env::consts::EXE_SUFFIX));
-        assert!(binary.exists(), "no example binary at {}", binary.display());
-        binary
-    })
+    BINARY.get_or_init(|| common::build_example("tag"))
 }
 
 /// What a run of `tag` produced.
