@@ -512,9 +512,12 @@ impl Problems<'_> {
                 continue;
             };
             let fold = |k: &str| if rule.case_sensitive { k.to_string() } else { fold_keyword(k) };
-            for keyword in &config.keywords {
-                let folded = fold(keyword.get_ref());
-                match first_use.get(&folded) {
+            // Fold each keyword once: the containment check below pairs
+            // every keyword of the rule with every other.
+            let folded_keywords: Vec<String> =
+                config.keywords.iter().map(|k| fold(k.get_ref())).collect();
+            for (keyword, folded) in config.keywords.iter().zip(&folded_keywords) {
+                match first_use.get(folded) {
                     Some(&(category, other)) if category != rule.category => {
                         let message = format!(
                             "keyword {:?} is also in rule {other:?} of category {:?}, so it cannot tell them apart",
@@ -539,10 +542,8 @@ impl Problems<'_> {
                 }
                 // Within one rule, a keyword that contains another as a whole
                 // word fires only where the shorter one fires too.
-                for shorter in &config.keywords {
-                    let short = fold(shorter.get_ref());
-                    if short.len() < folded.len() && contains_word(&folded, &short, rule.substring)
-                    {
+                for (shorter, short) in config.keywords.iter().zip(&folded_keywords) {
+                    if short.len() < folded.len() && contains_word(folded, short, rule.substring) {
                         let message = format!(
                             "keyword {:?} is shadowed by {:?} in the same rule, which matches wherever it does",
                             keyword.get_ref(),
