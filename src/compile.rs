@@ -1,22 +1,22 @@
 //! Compiling a taxonomy: rules sorted by strategy into shared automata.
 //!
-//! However many rules a taxonomy has, a field is scanned a fixed number of
-//! times: once by an Aho-Corasick automaton over the lowercased text that
-//! holds every case-insensitive keyword, required term, exclusion and
-//! negation cue; once by a second automaton over the original text for
-//! case-sensitive rules, if any; and once by the pre-filter set of the
-//! patterns that read that field (see [`crate::pattern`]). Each declared
-//! field has its own set, so a subject-only pattern never scans a long body. Each literal is stored once, with the
-//! list of its uses, so a keyword shared by several rules costs nothing more.
+//! However many rules a taxonomy has, a field is scanned once by an
+//! Aho-Corasick automaton over the lowercased text that holds every
+//! case-insensitive keyword, required term, exclusion and negation cue, and
+//! the gate literals of the patterns (see [`crate::pattern`]); and once by a
+//! second automaton over the original text for case-sensitive rules, if
+//! any. Patterns then cost little: anchored ones stop after a few bytes,
+//! gated ones run only where a literal of theirs was found, and only the
+//! rest run a check over each field they read. Each literal is stored once,
+//! with the list of its uses, so a keyword shared by several rules costs
+//! nothing more.
 
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::RegexSet;
 
 use crate::error::{Error, ErrorKind};
 use crate::fold::fold_keyword;
-use crate::pattern;
 use crate::taxonomy::Taxonomy;
 
 /// What a literal in an automaton stands for.
@@ -53,25 +53,29 @@ pub(crate) struct Matcher {
     pub folded: Option<Literals>,
     /// Case-sensitive literals, scanned over the original text.
     pub exact: Option<Literals>,
-    /// For each declared field, in the taxonomy's order, the patterns that
-    /// read it; then one more for fields the taxonomy does not declare.
-    pub patterns: Vec<Option<PatternSet>>,
+    /// For each declared field, in the taxonomy's order, the ungated
+    /// patterns that read it; then one more for fields the taxonomy does
+    /// not declare.
+    pub patterns: Vec<FieldPatterns>,
 }
 
-/// The pre-filter set of the patterns that read one field.
-#[derive(Debug)]
-pub(crate) struct PatternSet {
-    pub set: RegexSet,
-    /// For each pattern of the set: its rule and its index in the rule.
-    pub owners: Vec<(u32, u32)>,
+/// The patterns that run on every field of one name, each as its rule and
+/// its index in the rule. Gated patterns are not here: the automaton finds
+/// the fields they run on.
+#[derive(Debug, Default)]
+pub(crate) struct FieldPatterns {
+    /// Anchored patterns, which run as they are.
+    pub anchored: Vec<(u32, u32)>,
+    /// The others, which run their check first.
+    pub checked: Vec<(u32, u32)>,
 }
 
 impl Matcher {
-    /// The patterns that read a field declared at index `declared` of the
-    /// taxonomy, or, for `None`, an undeclared field.
-    pub fn patterns_for(&self, declared: Option<usize>) -> Option<&PatternSet> {
+    /// The ungated patterns that read a field declared at index `declared`
+    /// of the taxonomy, or, for `None`, an undeclared field.
+    pub fn patterns_for(&self, declared: Option<usize>) -> Option<&FieldPatterns> {
         let last = self.patterns.len().checked_sub(1)?;
-        self.patterns.get(declared.unwrap_or(last))?.as_ref()
+        self.patterns.get(declared.unwrap_or(last))
     }
 }
 
@@ -139,22 +143,34 @@ pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Matcher, Error> {
                 }
             }
         }
+        // A gated pattern's literals join the automaton: the pattern runs
+        // only on fields where one of them was found.
+        for (term, compiled) in rule.compiled.iter().enumerate() {
+            if compiled.anchored {
+                continue;
+            }
+            for literal in compiled.gate.iter().flatten() {
+                let use_ = Use {
+                    rule: rule_id,
+                    role: Role::Pattern,
+                    term: term as u32,
+                    whole_word: false,
+                };
+                folded.add(literal.clone(), use_);
+            }
+        }
     }
 
-    // One set per declared field, and the last for undeclared fields, which
-    // only rules without a field scope read.
+    // One list per declared field, and the last for undeclared fields,
+    // which only rules without a field scope read.
     let patterns = (0..=taxonomy.fields.len())
-        .map(|field| {
-            let declared = (field < taxonomy.fields.len()).then_some(field);
-            pattern_set(taxonomy, declared)
-        })
-        .collect::<Result<_, _>>()?;
+        .map(|field| field_patterns(taxonomy, (field < taxonomy.fields.len()).then_some(field)))
+        .collect();
     Ok(Matcher { folded: folded.build()?, exact: exact.build()?, patterns })
 }
 
-fn pattern_set(taxonomy: &Taxonomy, declared: Option<usize>) -> Result<Option<PatternSet>, Error> {
-    let mut prefilters = Vec::new();
-    let mut owners = Vec::new();
+fn field_patterns(taxonomy: &Taxonomy, declared: Option<usize>) -> FieldPatterns {
+    let mut patterns = FieldPatterns::default();
     for (rule_index, rule) in taxonomy.rules.iter().enumerate() {
         let reads = match (&rule.fields, declared) {
             (None, _) => true,
@@ -165,16 +181,13 @@ fn pattern_set(taxonomy: &Taxonomy, declared: Option<usize>) -> Result<Option<Pa
             continue;
         }
         for (term, compiled) in rule.compiled.iter().enumerate() {
-            prefilters.push(compiled.prefilter.as_str());
-            owners.push((rule_index as u32, term as u32));
+            let owner = (rule_index as u32, term as u32);
+            if compiled.anchored {
+                patterns.anchored.push(owner);
+            } else if compiled.gate.is_none() {
+                patterns.checked.push(owner);
+            }
         }
     }
-    if prefilters.is_empty() {
-        return Ok(None);
-    }
-    let set = pattern::build_set(prefilters).map_err(|e| {
-        Error::new(ErrorKind::PatternTooLarge, "the patterns together exceed the size limit")
-            .caused_by(e)
-    })?;
-    Ok(Some(PatternSet { set, owners }))
+    patterns
 }

@@ -22,34 +22,60 @@
 #[derive(Debug, Default)]
 pub(crate) struct Folded {
     text: String,
-    /// For each byte of `text`, the offset of the original character it
-    /// came from. Empty when the original was ASCII and offsets are equal.
-    origin: Vec<usize>,
+    /// The characters whose folded form has another length than the
+    /// original, in order. Between them, offsets move by a constant, so a
+    /// field without such characters (nearly every field, whatever its
+    /// script) maps back with no table at all.
+    shifts: Vec<Shift>,
+}
+
+/// One character whose folded form changed length.
+#[derive(Clone, Copy, Debug)]
+struct Shift {
+    folded: usize,
+    folded_len: usize,
+    original: usize,
+    original_len: usize,
 }
 
 impl Folded {
     /// Folds `original` into this buffer, reusing its allocations.
     pub fn fold(&mut self, original: &str) {
         self.text.clear();
-        self.origin.clear();
+        self.shifts.clear();
         if original.is_ascii() {
             self.text.push_str(original);
             self.text.make_ascii_lowercase();
             return;
         }
-        for (at, c) in original.char_indices() {
+        let bytes = original.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            // Runs of ASCII, the bulk of any ticket, are copied whole.
+            let run = ascii_run(&bytes[at..]);
+            if run > 0 {
+                let from = self.text.len();
+                self.text.push_str(&original[at..at + run]);
+                self.text[from..].make_ascii_lowercase();
+                at += run;
+                continue;
+            }
+            let Some(c) = original[at..].chars().next() else { break };
             let before = self.text.len();
-            if c.is_ascii() {
-                self.text.push(c.to_ascii_lowercase());
-            } else if is_curly_apostrophe(c) {
+            if is_curly_apostrophe(c) {
                 // Phones and word processors write "doesn’t"; keywords are
                 // typed with a straight apostrophe.
                 self.text.push('\'');
             } else {
                 self.text.extend(c.to_lowercase());
             }
-            self.origin.resize(self.text.len(), at);
-            debug_assert!(self.origin.len() > before);
+            let folded_len = self.text.len() - before;
+            if folded_len != c.len_utf8() {
+                let shift =
+                    Shift { folded: before, folded_len, original: at, original_len: c.len_utf8() };
+                self.shifts.push(shift);
+            }
+            at += c.len_utf8();
         }
     }
 
@@ -58,23 +84,55 @@ impl Folded {
         &self.text
     }
 
+    /// The offset in `original` of the character that produced byte `at`
+    /// of the folded text.
+    fn origin(&self, original: &str, at: usize) -> usize {
+        let after = self.shifts.partition_point(|s| s.folded <= at);
+        let mut offset = match after.checked_sub(1).map(|i| self.shifts[i]) {
+            None => at,
+            Some(s) if at < s.folded + s.folded_len => return s.original,
+            Some(s) => s.original + s.original_len + (at - s.folded - s.folded_len),
+        };
+        // Between shifts, characters keep their length: a byte inside one
+        // maps inside the same character of the original.
+        while !original.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
     /// Maps a span of the lowercased text back to the span of `original`
     /// that produced it: always on character boundaries of `original`.
     pub fn original_span(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
-        if self.origin.is_empty() {
+        if self.shifts.is_empty() {
             return (start, end);
         }
-        let from = self.origin.get(start).copied().unwrap_or(original.len());
+        let from =
+            if start < self.text.len() { self.origin(original, start) } else { original.len() };
         // The end maps past the whole original character holding the last
         // folded byte, even when that character folded to several.
-        let to = match end.checked_sub(1).and_then(|last| self.origin.get(last)) {
-            Some(&char_start) => {
+        let to = match end.checked_sub(1) {
+            Some(last) if last < self.text.len() => {
+                let char_start = self.origin(original, last);
                 char_start + original[char_start..].chars().next().map_or(0, char::len_utf8)
             }
-            None => from,
+            _ => from,
         };
         (from, to.max(from))
     }
+}
+
+/// How many bytes at the start of `bytes` are ASCII.
+fn ascii_run(bytes: &[u8]) -> usize {
+    // Whole chunks first: the standard library checks those a word at a time.
+    let mut run = 0;
+    while let Some(chunk) = bytes.get(run..run + 32) {
+        if !chunk.is_ascii() {
+            break;
+        }
+        run += 32;
+    }
+    run + bytes[run..].iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len() - run)
 }
 
 fn is_curly_apostrophe(c: char) -> bool {

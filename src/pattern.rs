@@ -1,14 +1,21 @@
-//! Patterns: a rule's regular expressions, and the shared set that decides
-//! which of them need to run at all.
+//! Patterns: a rule's regular expressions, and how cheaply each can be run.
 //!
-//! Every pattern of the taxonomy goes into one [`regex::RegexSet`], so a
-//! field is scanned once for all of them; only the patterns the set reports
-//! then run on their own to find spans. Unicode word boundaries (`\b`)
-//! would push the set off the regex crate's fast DFA on any non-ASCII text,
-//! so the set is built from copies of the patterns with every word-boundary
-//! assertion removed. Removing an assertion can only make a pattern match
-//! more, never less, so the set is a safe pre-filter: the pattern itself,
-//! with its boundaries, confirms each hit.
+//! Compiling sorts the patterns by strategy, so that a field costs next to
+//! nothing for patterns that cannot match it:
+//!
+//! - an anchored pattern (at the start or end of the text) runs as it is:
+//!   its search stops after a few bytes;
+//! - a pattern every match of which starts (or ends) with one of a few
+//!   literals is gated: the literals join the keyword automaton, and the
+//!   pattern runs only on fields where one of them was found;
+//! - the others run a check first on every field they read.
+//!
+//! The check is a copy of the pattern with every word-boundary assertion
+//! removed. Unicode word boundaries (`\b`) push the regex crate off its fast
+//! DFA on any non-ASCII text; without them, the check runs at full speed.
+//! Removing an assertion can only make a pattern match more, never less,
+//! so the check is a safe pre-filter: the pattern itself, with its
+//! boundaries, runs only where its check matched, and confirms each hit.
 
 use regex::{Regex, RegexBuilder};
 use regex_syntax::hir::{self, Hir, HirKind, Look};
@@ -17,17 +24,21 @@ use regex_syntax::hir::{self, Hir, HirKind, Look};
 /// rather than a slow surprise on the first long ticket.
 pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-/// The compiled size allowed for the shared pre-filter set of all patterns.
-const SET_SIZE_LIMIT: usize = 64 << 20;
-
 /// One compiled pattern.
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
     pub regex: Regex,
-    /// The pattern with word boundaries removed, as regex syntax.
-    pub prefilter: String,
     /// Whether it can match the empty string (a warning: it fires always).
     pub matches_empty: bool,
+    /// The pattern without word boundaries, which the regex crate's fast
+    /// engines run on any text; `None` for an anchored pattern.
+    pub check: Option<Regex>,
+    /// Folded literals one of which every match starts or ends with, when
+    /// there are such literals of three bytes or more.
+    pub gate: Option<Vec<String>>,
+    /// Whether every match starts at the start of the text or ends at its
+    /// end, so that running the pattern costs next to nothing.
+    pub anchored: bool,
 }
 
 /// Why a pattern failed to compile.
@@ -59,14 +70,18 @@ pub(crate) fn compile(source: &str, case_sensitive: bool) -> Result<Pattern, Pat
         .map_err(|e| PatternError::Invalid(regex::Error::Syntax(e.to_string()), e.to_string()))?;
     let matches_empty = parsed.properties().minimum_len() == Some(0);
     let prefilter = without_word_boundaries(&parsed).to_string();
-    Ok(Pattern { regex, prefilter, matches_empty })
-}
-
-/// Builds the shared pre-filter set.
-pub(crate) fn build_set<'a>(
-    prefilters: impl IntoIterator<Item = &'a str>,
-) -> Result<regex::RegexSet, regex::Error> {
-    regex::RegexSetBuilder::new(prefilters).size_limit(SET_SIZE_LIMIT).build()
+    let properties = parsed.properties();
+    let anchored = properties.look_set_prefix().contains(Look::Start)
+        || properties.look_set_suffix().contains(Look::End);
+    // An anchored pattern runs as it is: its check would cost as much.
+    let check = if anchored {
+        None
+    } else {
+        let check = RegexBuilder::new(&prefilter).size_limit(PATTERN_SIZE_LIMIT).build();
+        Some(check.map_err(PatternError::TooLarge)?)
+    };
+    let gate = if case_sensitive || anchored { None } else { gate_literals(source) };
+    Ok(Pattern { regex, matches_empty, check, gate, anchored })
 }
 
 /// The regex crate's message for a syntax error is several lines, with the
@@ -75,6 +90,29 @@ fn short_message(error: &regex::Error) -> String {
     let full = error.to_string();
     let last = full.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&full);
     last.trim().trim_start_matches("error: ").to_string()
+}
+
+/// Literals, folded like keywords, one of which every match of `source`
+/// starts with (or else ends with). Parsed case-sensitively, so that case
+/// variants do not multiply the literals: folding covers them.
+fn gate_literals(source: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new().build().parse(source).ok()?;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let seq = Extractor::new().kind(kind).extract(&hir);
+        let Some(literals) = seq.literals() else { continue };
+        let folded: Option<Vec<String>> = literals
+            .iter()
+            .map(|l| std::str::from_utf8(l.as_bytes()).ok().map(crate::fold::fold_keyword))
+            .collect();
+        if let Some(folded) = folded {
+            // The extractor keeps a sequence to a few hundred literals.
+            if !folded.is_empty() && folded.iter().all(|l| l.trim().len() >= 3) {
+                return Some(folded);
+            }
+        }
+    }
+    None
 }
 
 fn without_word_boundaries(hir: &Hir) -> Hir {
@@ -107,38 +145,60 @@ fn is_word_boundary(look: Look) -> bool {
 mod tests {
     use super::*;
 
+    fn compiled(source: &str) -> Pattern {
+        let pattern = compile(source, false).map_err(|e| format!("{e:?}"));
+        let Ok(pattern) = pattern else { panic!("{source}: {pattern:?}") };
+        pattern
+    }
+
     #[test]
-    fn prefilter_drops_only_word_boundaries() {
-        // (pattern, text that only the pre-filter matches, text neither matches)
+    fn check_drops_only_word_boundaries() {
+        // (pattern, text that only the check matches, text neither matches)
         let cases: &[(&str, &str, &str)] = &[
             (r"\b4(01|03)\b", "x4010", "x402"),
             (r"(?m)^error:", "", "an error: here"),
             (r"\btoken\s+limit\b", "mytoken limits", "token-limit"),
         ];
-        for &(source, only_prefilter, neither) in cases {
-            let pattern = compile(source, false).map_err(|e| format!("{e:?}"));
-            let Ok(pattern) = pattern else { panic!("{source}: {pattern:?}") };
-            let set = build_set([pattern.prefilter.as_str()]).map_err(|e| e.to_string());
-            let Ok(set) = set else { panic!("{set:?}") };
-            if !only_prefilter.is_empty() {
-                assert!(set.is_match(only_prefilter), "{source} on {only_prefilter:?}");
-                assert!(!pattern.regex.is_match(only_prefilter), "{source}");
+        for &(source, only_check, neither) in cases {
+            let pattern = compiled(source);
+            let Some(check) = &pattern.check else { panic!("{source} has no check") };
+            if !only_check.is_empty() {
+                assert!(check.is_match(only_check), "{source} on {only_check:?}");
+                assert!(!pattern.regex.is_match(only_check), "{source}");
             }
-            assert!(!set.is_match(neither), "{source} on {neither:?}");
+            assert!(!check.is_match(neither), "{source} on {neither:?}");
         }
     }
 
     #[test]
-    fn prefilter_matches_wherever_the_pattern_does() {
-        let pattern = compile(r"\bcafé\b", false).map_err(|e| format!("{e:?}"));
-        let Ok(pattern) = pattern else { panic!("{pattern:?}") };
-        let set = build_set([pattern.prefilter.as_str()]).map_err(|e| e.to_string());
-        let Ok(set) = set else { panic!("{set:?}") };
+    fn check_matches_wherever_the_pattern_does() {
+        let pattern = compiled(r"\bcafé\b");
+        let Some(check) = &pattern.check else { panic!("no check") };
         for text in ["un CAFÉ noir", "café", "cafés"] {
-            assert!(set.is_match(text), "{text}");
+            assert!(check.is_match(text), "{text}");
         }
         assert!(pattern.regex.is_match("un CAFÉ noir"));
         assert!(!pattern.regex.is_match("cafés"));
+    }
+
+    #[test]
+    fn sorts_patterns_by_strategy() {
+        // (pattern, anchored, gate literals)
+        let cases: &[(&str, bool, Option<&[&str]>)] = &[
+            (r"^\s*(how|why)\b", true, None),
+            (r"\?\s*$", true, None),
+            (r"(?m)^\s*at [\w.]+\(", false, None),
+            (r"\b(Error|fail)s?\b", false, Some(&["errors", "error", "fails", "fail"])),
+            (r"\w(error|exception)\b", false, Some(&["error", "exception"])),
+            (r"\b(no|not) way\b", false, Some(&["no way", "not way"])),
+            (r"\b\d+ms\b", false, None),
+        ];
+        for &(source, anchored, gate) in cases {
+            let pattern = compiled(source);
+            assert_eq!(pattern.anchored, anchored, "{source}");
+            let gate: Option<Vec<String>> = gate.map(|g| g.iter().map(|l| l.to_string()).collect());
+            assert_eq!(pattern.gate, gate, "{source}");
+        }
     }
 
     #[test]

@@ -60,6 +60,17 @@ pub struct Scanner<'t> {
     hits: Vec<Hit>,
     cues: Vec<Cue>,
     scores: Vec<f64>,
+    /// The index in `hits` of each hit that counted, with its category.
+    counted: Vec<(u32, u32)>,
+    /// For each ticket field: its weight, and the index of the first field
+    /// of the same name, which orders evidence.
+    field_info: Vec<(f64, u32)>,
+    /// How many counted hits each category has.
+    per_category: Vec<u32>,
+    /// The categories that passed their threshold, best first.
+    passing: Vec<usize>,
+    /// Gated patterns whose literal was found in the current field.
+    gated: Vec<(u32, u32)>,
 }
 
 impl<'t> Scanner<'t> {
@@ -72,6 +83,11 @@ impl<'t> Scanner<'t> {
             hits: Vec::new(),
             cues: Vec::new(),
             scores: Vec::new(),
+            counted: Vec::new(),
+            field_info: Vec::new(),
+            per_category: Vec::new(),
+            passing: Vec::new(),
+            gated: Vec::new(),
         }
     }
 
@@ -120,21 +136,42 @@ impl<'t> Scanner<'t> {
             self.find_literals(literals, text, field, declared, text, |s, e| (s, e));
         }
 
+        // Patterns: the gated ones whose literal this field has, the
+        // anchored ones, which cost next to nothing, and the others.
+        let mut gated = std::mem::take(&mut self.gated);
+        gated.sort_unstable();
+        gated.dedup();
+        for &(rule, term) in &gated {
+            self.find_pattern(rule, term, field, text, true);
+        }
+        gated.clear();
+        self.gated = gated;
         let Some(patterns) = matcher.patterns_for(declared) else { return };
-        for index in patterns.set.matches(text).iter() {
-            let (rule_index, term) = patterns.owners[index];
-            let rule = &taxonomy.rules[rule_index as usize];
-            for found in rule.compiled[term as usize].regex.find_iter(text) {
-                self.hits.push(Hit {
-                    rule: rule_index,
-                    role: Role::Pattern,
-                    term,
-                    field,
-                    start: found.start(),
-                    end: found.end(),
-                    zone: zone::zone_at(&self.segments, found.start()),
-                });
-            }
+        for &(rule, term) in &patterns.anchored {
+            self.find_pattern(rule, term, field, text, false);
+        }
+        for &(rule, term) in &patterns.checked {
+            self.find_pattern(rule, term, field, text, true);
+        }
+    }
+
+    /// Records every match of a pattern in a field; with `check`, only once
+    /// its pre-filter, which the fast engines run, has matched.
+    fn find_pattern(&mut self, rule_index: u32, term: u32, field: u32, text: &str, check: bool) {
+        let pattern = &self.tagger.taxonomy.rules[rule_index as usize].compiled[term as usize];
+        if check && pattern.check.as_ref().is_some_and(|c| !c.is_match(text)) {
+            return;
+        }
+        for found in pattern.regex.find_iter(text) {
+            self.hits.push(Hit {
+                rule: rule_index,
+                role: Role::Pattern,
+                term,
+                field,
+                start: found.start(),
+                end: found.end(),
+                zone: zone::zone_at(&self.segments, found.start()),
+            });
         }
     }
 
@@ -166,6 +203,10 @@ impl<'t> Scanner<'t> {
                 if !reads(rules[use_.rule as usize].fields.as_deref(), declared) {
                     continue;
                 }
+                if use_.role == Role::Pattern {
+                    self.gated.push((use_.rule, use_.term));
+                    continue;
+                }
                 self.hits.push(Hit {
                     rule: use_.rule,
                     role: use_.role,
@@ -189,7 +230,12 @@ impl<'t> Scanner<'t> {
         let fields = ticket.fields();
         self.scores.clear();
         self.scores.resize(taxonomy.categories.len(), 0.0);
-        let mut evidence: Vec<(u32, Evidence<'a>)> = Vec::new();
+        self.counted.clear();
+        self.field_info.clear();
+        for (index, &(name, _)) in fields.iter().enumerate() {
+            let first = fields.iter().position(|f| f.0 == name).unwrap_or(index);
+            self.field_info.push((field_weight(tagger, name), first as u32));
+        }
         let mut suppressed: Vec<Suppressed<'a>> = Vec::new();
 
         let evidence_of = |hit: &Hit| {
@@ -204,6 +250,7 @@ impl<'t> Scanner<'t> {
             }
         };
 
+        let mut base = 0;
         for group in self.hits.chunk_by(|a, b| a.rule == b.rule) {
             let rule = &taxonomy.rules[group[0].rule as usize];
             let category = taxonomy.categories[rule.category].id.as_str();
@@ -214,12 +261,16 @@ impl<'t> Scanner<'t> {
             });
 
             let mut best_field_weight: Option<f64> = None;
+            let explain = self.explain;
             let mut suppress = |hit: &Hit, reason| {
-                if self.explain {
+                if explain {
                     suppressed.push(Suppressed { category, hit: evidence_of(hit), reason });
                 }
             };
-            for hit in group.iter().filter(|h| matches!(h.role, Role::Keyword | Role::Pattern)) {
+            for (offset, hit) in group.iter().enumerate() {
+                if !matches!(hit.role, Role::Keyword | Role::Pattern) {
+                    continue;
+                }
                 if !rule.zones.contains(hit.zone) {
                     suppress(hit, Reason::Zone);
                     continue;
@@ -253,50 +304,73 @@ impl<'t> Scanner<'t> {
                     suppress(hit, Reason::MissingRequired { term: &rule.all[term as usize] });
                     continue;
                 }
-                let weight = field_weight(tagger, fields[hit.field as usize].0);
+                let weight = self.field_info[hit.field as usize].0;
                 best_field_weight = Some(best_field_weight.map_or(weight, |w: f64| w.max(weight)));
-                evidence.push((rule.category as u32, evidence_of(hit)));
+                self.counted.push((rule.category as u32, (base + offset) as u32));
             }
             if let Some(weight) = best_field_weight {
                 self.scores[rule.category] += rule.weight * weight;
             }
+            base += group.len();
         }
 
-        let mut tags: Vec<(usize, Tag<'a>)> = Vec::new();
+        let score_of = |scores: &[f64], index: usize| (scores[index] * 1e4).round() / 1e4;
+        self.passing.clear();
         for (index, category) in taxonomy.categories.iter().enumerate() {
-            let score = (self.scores[index] * 1e4).round() / 1e4;
+            let score = score_of(&self.scores, index);
             if score > 0.0 && score >= category.threshold {
-                let tag = Tag {
-                    category: &category.id,
-                    work: &category.work,
-                    score,
-                    evidence: Vec::new(),
-                };
-                tags.push((index, tag));
+                self.passing.push(index);
             }
         }
-        for (index, found) in evidence {
-            let index = index as usize;
-            if let Some((_, tag)) = tags.iter_mut().find(|(i, _)| *i == index) {
-                tag.evidence.push(found);
+        self.per_category.clear();
+        self.per_category.resize(taxonomy.categories.len(), 0);
+        for &(category, hit) in &self.counted {
+            let index = category as usize;
+            if self.passing.contains(&index) {
+                self.per_category[index] += 1;
             } else if self.explain {
                 // The rule fired, but its category did not reach its
                 // threshold: say so, rather than drop the evidence.
                 let category = &taxonomy.categories[index];
-                let score = (self.scores[index] * 1e4).round() / 1e4;
+                let score = score_of(&self.scores, index);
                 let reason = Reason::BelowThreshold { score, threshold: category.threshold };
+                let found = evidence_of(&self.hits[hit as usize]);
                 suppressed.push(Suppressed { category: &category.id, hit: found, reason });
             }
         }
-        for (_, tag) in &mut tags {
-            let field_order = |e: &Evidence| fields.iter().position(|f| f.0 == e.field);
-            tag.evidence.sort_by_key(|e| (field_order(e), e.start, e.end, e.rule));
-        }
+
+        // Evidence in field order, then by position; the rule's id breaks
+        // ties, compared only when everything else is equal.
+        let hits = &self.hits;
+        let info = &self.field_info;
+        self.counted.sort_unstable_by(|&(ca, a), &(cb, b)| {
+            let (a, b) = (&hits[a as usize], &hits[b as usize]);
+            let key = |h: &Hit| (info[h.field as usize].1, h.start, h.end);
+            (ca, key(a)).cmp(&(cb, key(b))).then_with(|| {
+                taxonomy.rules[a.rule as usize].id.cmp(&taxonomy.rules[b.rule as usize].id)
+            })
+        });
         // Highest score first; equal scores keep the taxonomy's order,
         // which the stable sort preserves.
-        tags.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+        let scores = &self.scores;
+        self.passing.sort_by(|&a, &b| score_of(scores, b).total_cmp(&score_of(scores, a)));
 
-        let tags: Vec<Tag<'a>> = tags.into_iter().map(|(_, tag)| tag).collect();
+        let mut tags: Vec<Tag<'a>> = Vec::with_capacity(self.passing.len());
+        for &index in &self.passing {
+            let category = &taxonomy.categories[index];
+            let start = self.counted.partition_point(|&(c, _)| (c as usize) < index);
+            let count = self.per_category[index] as usize;
+            let evidence = self.counted[start..start + count]
+                .iter()
+                .map(|&(_, hit)| evidence_of(&self.hits[hit as usize]))
+                .collect();
+            tags.push(Tag {
+                category: &category.id,
+                work: &category.work,
+                score: score_of(&self.scores, index),
+                evidence,
+            });
+        }
         Tags {
             primary: tags.first().map(|t| t.category),
             work: tags.first().map(|t| t.work),

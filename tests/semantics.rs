@@ -362,3 +362,48 @@ fn a_suppressed_hit_serializes_each_key_once() -> Result<(), serde_json::Error> 
     assert_eq!(value[0]["term_field"], "subject");
     Ok(())
 }
+
+#[test]
+fn patterns_fire_whatever_strategy_runs_them() {
+    // A gated pattern (every match starts with a literal), an anchored one,
+    // and one with no literal to gate on; each on ASCII and non-ASCII text.
+    let tagger = Tagger::from_toml(
+        r#"
+version = "1"
+[[work_kind]]
+id = "defect"
+[[category]]
+id = "provider"
+work = "defect"
+[[rule]]
+id = "provider.gated"
+category = "provider"
+patterns = ['\b(openai|anthropic) (errors?|fails)\b']
+[[rule]]
+id = "provider.anchored"
+category = "provider"
+patterns = ['^\s*\[provider\]']
+[[rule]]
+id = "provider.checked"
+category = "provider"
+patterns = ['\b\d{3} from upstream\b']
+"#,
+    );
+    let Ok(tagger) = tagger else { panic!("taxonomy must load") };
+    let cases: &[(&str, Option<&str>)] = &[
+        ("ça marche pas: OPENAI FAILS à chaque fois", Some("provider.gated")),
+        ("myopenai fails", None),
+        ("  [PROVIDER] déconnecté", Some("provider.anchored")),
+        ("see [provider] later", None),
+        ("Fehler: 502 from upstream über Nacht", Some("provider.checked")),
+        ("x502 from upstream", None),
+    ];
+    for &(body, want) in cases {
+        let tags = tagger.tag_text(body);
+        let rule = tags.tags.first().map(|t| t.evidence[0].rule);
+        assert_eq!(rule, want, "body {body:?}");
+        for e in tags.tags.iter().flat_map(|t| &t.evidence) {
+            assert_eq!(&body[e.start..e.end], e.text);
+        }
+    }
+}
