@@ -17,6 +17,8 @@
 //! so the check is a safe pre-filter: the pattern itself, with its
 //! boundaries, runs only where its check matched, and confirms each hit.
 
+use std::sync::OnceLock;
+
 use regex::{Regex, RegexBuilder};
 use regex_syntax::hir::{self, Hir, HirKind, Look};
 
@@ -27,7 +29,13 @@ pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// One compiled pattern.
 #[derive(Clone, Debug)]
 pub(crate) struct Pattern {
-    pub regex: Regex,
+    source: String,
+    case_sensitive: bool,
+    /// The pattern itself. An unanchored one is built on first use: its
+    /// check, built at load, has already proved it valid and small, and
+    /// most patterns of a large taxonomy never get past their check on most
+    /// tickets, so compiling a taxonomy need not pay for them.
+    regex: OnceLock<Option<Regex>>,
     /// Whether it can match the empty string (a warning: it fires always).
     pub matches_empty: bool,
     /// The pattern without word boundaries, which the regex crate's fast
@@ -50,7 +58,53 @@ pub(crate) enum PatternError {
 
 /// Compiles a pattern, case-insensitive unless `case_sensitive`.
 pub(crate) fn compile(source: &str, case_sensitive: bool) -> Result<Pattern, PatternError> {
-    let regex = RegexBuilder::new(source)
+    // The regex crate parses with this same parser, so a pattern it accepts
+    // here is one the regex crate accepts.
+    let parsed = regex_syntax::ParserBuilder::new()
+        .case_insensitive(!case_sensitive)
+        .build()
+        .parse(source)
+        .map_err(|e| {
+            let error = regex::Error::Syntax(e.to_string());
+            let short = short_message(&error);
+            PatternError::Invalid(error, short)
+        })?;
+    let matches_empty = parsed.properties().minimum_len() == Some(0);
+    let prefilter = without_word_boundaries(&parsed).to_string();
+    let properties = parsed.properties();
+    let anchored = properties.look_set_prefix().contains(Look::Start)
+        || properties.look_set_suffix().contains(Look::End);
+    // An anchored pattern runs as it is: its check would cost as much.
+    let regex = OnceLock::new();
+    let check = if anchored {
+        let _ = regex.set(Some(build(source, case_sensitive)?));
+        None
+    } else {
+        Some(build(&prefilter, true)?)
+    };
+    let gate = if case_sensitive || anchored { None } else { gate_literals(source) };
+    let source = source.to_string();
+    Ok(Pattern { source, case_sensitive, regex, matches_empty, check, gate, anchored })
+}
+
+impl Pattern {
+    /// The pattern itself, built on first use for an unanchored pattern.
+    ///
+    /// The check has the same syntax and differs only by its word
+    /// boundaries, so building cannot fail in practice; if it did, the
+    /// check, which matches wherever the pattern does, stands in.
+    pub fn regex(&self) -> Option<&Regex> {
+        let regex = self.regex.get_or_init(|| {
+            build(&self.source, self.case_sensitive).ok().or_else(|| self.check.clone())
+        });
+        regex.as_ref()
+    }
+}
+
+fn build(source: &str, case_sensitive: bool) -> Result<Regex, PatternError> {
+    // The check is built from printed syntax in which case-insensitivity is
+    // already spelled out, so a case-sensitive build suits it too.
+    RegexBuilder::new(source)
         .case_insensitive(!case_sensitive)
         .size_limit(PATTERN_SIZE_LIMIT)
         .build()
@@ -60,28 +114,7 @@ pub(crate) fn compile(source: &str, case_sensitive: bool) -> Result<Pattern, Pat
                 let short = short_message(&e);
                 PatternError::Invalid(e, short)
             }
-        })?;
-
-    // The regex crate accepted the pattern, so its own parser accepts it too.
-    let parsed = regex_syntax::ParserBuilder::new()
-        .case_insensitive(!case_sensitive)
-        .build()
-        .parse(source)
-        .map_err(|e| PatternError::Invalid(regex::Error::Syntax(e.to_string()), e.to_string()))?;
-    let matches_empty = parsed.properties().minimum_len() == Some(0);
-    let prefilter = without_word_boundaries(&parsed).to_string();
-    let properties = parsed.properties();
-    let anchored = properties.look_set_prefix().contains(Look::Start)
-        || properties.look_set_suffix().contains(Look::End);
-    // An anchored pattern runs as it is: its check would cost as much.
-    let check = if anchored {
-        None
-    } else {
-        let check = RegexBuilder::new(&prefilter).size_limit(PATTERN_SIZE_LIMIT).build();
-        Some(check.map_err(PatternError::TooLarge)?)
-    };
-    let gate = if case_sensitive || anchored { None } else { gate_literals(source) };
-    Ok(Pattern { regex, matches_empty, check, gate, anchored })
+        })
 }
 
 /// The regex crate's message for a syntax error is several lines, with the
@@ -164,7 +197,7 @@ mod tests {
             let Some(check) = &pattern.check else { panic!("{source} has no check") };
             if !only_check.is_empty() {
                 assert!(check.is_match(only_check), "{source} on {only_check:?}");
-                assert!(!pattern.regex.is_match(only_check), "{source}");
+                assert!(!pattern.regex().is_some_and(|r| r.is_match(only_check)), "{source}");
             }
             assert!(!check.is_match(neither), "{source} on {neither:?}");
         }
@@ -177,8 +210,8 @@ mod tests {
         for text in ["un CAFÉ noir", "café", "cafés"] {
             assert!(check.is_match(text), "{text}");
         }
-        assert!(pattern.regex.is_match("un CAFÉ noir"));
-        assert!(!pattern.regex.is_match("cafés"));
+        assert!(pattern.regex().is_some_and(|r| r.is_match("un CAFÉ noir")));
+        assert!(!pattern.regex().is_some_and(|r| r.is_match("cafés")));
     }
 
     #[test]

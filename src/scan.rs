@@ -162,7 +162,8 @@ impl<'t> Scanner<'t> {
         if check && pattern.check.as_ref().is_some_and(|c| !c.is_match(text)) {
             return;
         }
-        for found in pattern.regex.find_iter(text) {
+        let Some(regex) = pattern.regex() else { return };
+        for found in regex.find_iter(text) {
             self.hits.push(Hit {
                 rule: rule_index,
                 role: Role::Pattern,
