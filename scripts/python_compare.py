@@ -23,7 +23,7 @@ Usage:
 
     cargo run --release --example throughput -- --write-jsonl /tmp/corpus.jsonl
     pip install flashtext pyahocorasick
-    python3 bench/python_compare.py /tmp/corpus.jsonl [--taxonomy taxonomy.toml]
+    python3 scripts/python_compare.py /tmp/corpus.jsonl [--taxonomy taxonomy.toml]
         [--mb 20] [--re-mb 5] [--runs 3] [--json]
 """
 
