@@ -7,16 +7,19 @@
 //! second automaton over the original text for case-sensitive rules, if
 //! any. Patterns then cost little: anchored ones stop after a few bytes,
 //! gated ones run only where a literal of theirs was found, and only the
-//! rest run a check over each field they read. Each literal is stored once,
+//! rest run a check over each field they read, all of a field's checks in
+//! one `RegexSet` when there are several. Each literal is stored once,
 //! with the list of its uses, so a keyword shared by several rules costs
 //! nothing more.
 
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::RegexSet;
 
 use crate::error::{Error, ErrorKind};
 use crate::fold::fold_keyword;
+use crate::pattern;
 use crate::taxonomy::Taxonomy;
 
 /// What a literal in an automaton stands for.
@@ -68,6 +71,9 @@ pub(crate) struct FieldPatterns {
     pub anchored: Vec<(u32, u32)>,
     /// The others, which run their check first.
     pub checked: Vec<(u32, u32)>,
+    /// The checks of `checked` in one set, in the same order, when there
+    /// are many: one scan of the field then tells which patterns to run.
+    pub checks: Option<RegexSet>,
 }
 
 impl Matcher {
@@ -165,11 +171,14 @@ pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Matcher, Error> {
     // which only rules without a field scope read.
     let patterns = (0..=taxonomy.fields.len())
         .map(|field| field_patterns(taxonomy, (field < taxonomy.fields.len()).then_some(field)))
-        .collect();
+        .collect::<Result<_, _>>()?;
     Ok(Matcher { folded: folded.build()?, exact: exact.build()?, patterns })
 }
 
-fn field_patterns(taxonomy: &Taxonomy, declared: Option<usize>) -> FieldPatterns {
+/// How many checked patterns a field needs before their checks share a set.
+const MIN_CHECKS_FOR_A_SET: usize = 4;
+
+fn field_patterns(taxonomy: &Taxonomy, declared: Option<usize>) -> Result<FieldPatterns, Error> {
     let mut patterns = FieldPatterns::default();
     for (rule_index, rule) in taxonomy.rules.iter().enumerate() {
         let reads = match (&rule.fields, declared) {
@@ -189,5 +198,63 @@ fn field_patterns(taxonomy: &Taxonomy, declared: Option<usize>) -> FieldPatterns
             }
         }
     }
-    patterns
+    // A set scans the field once for all checks, but the regex crate
+    // allocates its answer on every search; a few checks are cheaper run
+    // one by one, which allocates nothing.
+    // FIXME(a RegexSet search that writes into caller-owned matches): with
+    // one, every field could use the set.
+    if patterns.checked.len() >= MIN_CHECKS_FOR_A_SET {
+        let prefilters = patterns.checked.iter().map(|&(rule, term)| {
+            taxonomy.rules[rule as usize].compiled[term as usize].prefilter.as_str()
+        });
+        let set = pattern::build_check_set(prefilters).map_err(|e| {
+            Error::new(ErrorKind::PatternTooLarge, "the patterns together exceed the size limit")
+                .caused_by(e)
+        })?;
+        patterns.checks = Some(set);
+    }
+    Ok(patterns)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Tagger;
+
+    #[test]
+    fn patterns_are_sorted_by_strategy() {
+        let tagger = Tagger::from_toml(
+            r#"
+version = "1"
+[[work_kind]]
+id = "defect"
+[[category]]
+id = "versions"
+work = "defect"
+[[rule]]
+id = "versions.all"
+category = "versions"
+patterns = ['^\s*v\d', '\bopenai (fails|errors)\b', '\bv\d+\.\d+\b', '\b\d+ms\b',
+            '\b\d+ ?kb\b', '\b\d+ ?gb\b']
+"#,
+        );
+        let Ok(tagger) = tagger else { panic!("taxonomy must load") };
+        let compiled = &tagger.taxonomy.rules[0].compiled;
+        let strategies: Vec<_> =
+            compiled.iter().map(|p| (p.anchored, p.gate.is_some(), p.check.is_some())).collect();
+        let checked = (false, false, true);
+        assert_eq!(
+            strategies,
+            [(true, false, false), (false, true, true), checked, checked, checked, checked]
+        );
+
+        let field = tagger.matcher.patterns_for(None);
+        assert_eq!(field.map(|f| f.checked.len()), Some(4));
+        assert!(field.is_some_and(|f| f.checks.is_some()));
+
+        // Each strategy finds its matches, Unicode boundaries and all.
+        let body = "v2 déployée: OpenAI fails, ça prend 950ms depuis v1.4, pas v1.4é, 2 GB";
+        let tags = tagger.tag_text(body);
+        let texts: Vec<_> = tags.tags[0].evidence.iter().map(|e| e.text).collect();
+        assert_eq!(texts, ["v2", "OpenAI fails", "950ms", "v1.4", "2 GB"]);
+    }
 }

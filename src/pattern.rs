@@ -38,6 +38,8 @@ pub(crate) struct Pattern {
     regex: OnceLock<Option<Regex>>,
     /// Whether it can match the empty string (a warning: it fires always).
     pub matches_empty: bool,
+    /// The pattern without word boundaries, as regex syntax.
+    pub prefilter: String,
     /// The pattern without word boundaries, which the regex crate's fast
     /// engines run on any text; `None` for an anchored pattern.
     pub check: Option<Regex>,
@@ -84,7 +86,7 @@ pub(crate) fn compile(source: &str, case_sensitive: bool) -> Result<Pattern, Pat
     };
     let gate = if case_sensitive || anchored { None } else { gate_literals(source) };
     let source = source.to_string();
-    Ok(Pattern { source, case_sensitive, regex, matches_empty, check, gate, anchored })
+    Ok(Pattern { source, case_sensitive, regex, matches_empty, prefilter, check, gate, anchored })
 }
 
 impl Pattern {
@@ -99,6 +101,17 @@ impl Pattern {
         });
         regex.as_ref()
     }
+}
+
+/// The compiled size allowed for a set of checks, which holds many patterns.
+const SET_SIZE_LIMIT: usize = 64 << 20;
+
+/// Builds one set of the checks of several patterns, so a field is scanned
+/// once for all of them rather than once each.
+pub(crate) fn build_check_set<'a>(
+    prefilters: impl IntoIterator<Item = &'a str>,
+) -> Result<regex::RegexSet, regex::Error> {
+    regex::RegexSetBuilder::new(prefilters).size_limit(SET_SIZE_LIMIT).build()
 }
 
 fn build(source: &str, case_sensitive: bool) -> Result<Regex, PatternError> {

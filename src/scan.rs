@@ -150,8 +150,18 @@ impl<'t> Scanner<'t> {
         for &(rule, term) in &patterns.anchored {
             self.find_pattern(rule, term, field, text, false);
         }
-        for &(rule, term) in &patterns.checked {
-            self.find_pattern(rule, term, field, text, true);
+        match &patterns.checks {
+            Some(checks) => {
+                for index in checks.matches(text).iter() {
+                    let (rule, term) = patterns.checked[index];
+                    self.find_pattern(rule, term, field, text, false);
+                }
+            }
+            None => {
+                for &(rule, term) in &patterns.checked {
+                    self.find_pattern(rule, term, field, text, true);
+                }
+            }
         }
     }
 
