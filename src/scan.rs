@@ -100,8 +100,10 @@ impl<'t> Scanner<'t> {
     /// Tags a ticket.
     ///
     /// This never fails and never panics, whatever the text. Its cost is
-    /// one pass of each automaton over each field, plus the patterns whose
-    /// pre-filter matched, plus work proportional to the hits.
+    /// one pass of each automaton over each field, plus the patterns that
+    /// can match there (anchored ones, gated ones whose literal was found,
+    /// and the others whose check matched), plus work proportional to the
+    /// hits.
     pub fn tag<'a>(&mut self, ticket: &Ticket<'a>) -> Tags<'a>
     where
         't: 'a,
