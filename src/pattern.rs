@@ -20,7 +20,9 @@
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
-use regex_syntax::hir::{self, Hir, HirKind, Look};
+use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir::translate::TranslatorBuilder;
+use regex_syntax::hir::{Hir, Look};
 
 /// The largest compiled size of one pattern. Past it, a pattern is an error
 /// rather than a slow surprise on the first long ticket.
@@ -60,22 +62,26 @@ pub(crate) enum PatternError {
 
 /// Compiles a pattern, case-insensitive unless `case_sensitive`.
 pub(crate) fn compile(source: &str, case_sensitive: bool) -> Result<Pattern, PatternError> {
-    // The regex crate parses with this same parser, so a pattern it accepts
-    // here is one the regex crate accepts.
-    let parsed = regex_syntax::ParserBuilder::new()
-        .case_insensitive(!case_sensitive)
-        .build()
-        .parse(source)
-        .map_err(|e| {
-            let error = regex::Error::Syntax(e.to_string());
-            let short = short_message(&error);
-            PatternError::Invalid(error, short)
-        })?;
-    let matches_empty = parsed.properties().minimum_len() == Some(0);
-    let prefilter = without_word_boundaries(&parsed).to_string();
+    // The regex crate parses with these same parsers, so a pattern they
+    // accept here is one the regex crate accepts. The syntax tree is
+    // parsed once and translated twice: as written, for the pattern's
+    // properties, and case-sensitively, for its literals.
+    let ast = ast::parse::Parser::new().parse(source).map_err(invalid)?;
+    let translate = |case_insensitive| {
+        TranslatorBuilder::new().case_insensitive(case_insensitive).build().translate(source, &ast)
+    };
+    let parsed = translate(!case_sensitive).map_err(invalid)?;
     let properties = parsed.properties();
+    let matches_empty = properties.minimum_len() == Some(0);
     let anchored = properties.look_set_prefix().contains(Look::Start)
         || properties.look_set_suffix().contains(Look::End);
+
+    // The check is printed from the syntax tree, not the translation, so
+    // that classes such as `\w` stay short instead of spelled out in full.
+    // Case-insensitivity goes inline, as the checks of many patterns may
+    // share one set.
+    let stripped = without_word_boundaries(&ast);
+    let prefilter = if case_sensitive { stripped.to_string() } else { format!("(?i){stripped}") };
     // An anchored pattern runs as it is: its check would cost as much.
     let regex = OnceLock::new();
     let check = if anchored {
@@ -84,9 +90,18 @@ pub(crate) fn compile(source: &str, case_sensitive: bool) -> Result<Pattern, Pat
     } else {
         Some(build(&prefilter, true)?)
     };
-    let gate = if case_sensitive || anchored { None } else { gate_literals(source) };
+    let gate = match (case_sensitive || anchored, translate(false)) {
+        (false, Ok(literal_hir)) => gate_literals(&literal_hir),
+        _ => None,
+    };
     let source = source.to_string();
     Ok(Pattern { source, case_sensitive, regex, matches_empty, prefilter, check, gate, anchored })
+}
+
+fn invalid(error: impl Into<regex_syntax::Error>) -> PatternError {
+    let error = regex::Error::Syntax(error.into().to_string());
+    let short = short_message(&error);
+    PatternError::Invalid(error, short)
 }
 
 impl Pattern {
@@ -115,8 +130,8 @@ pub(crate) fn build_check_set<'a>(
 }
 
 fn build(source: &str, case_sensitive: bool) -> Result<Regex, PatternError> {
-    // The check is built from printed syntax in which case-insensitivity is
-    // already spelled out, so a case-sensitive build suits it too.
+    // A check carries its case-insensitivity inline, so it is built with
+    // `case_sensitive` set and the flag decides.
     RegexBuilder::new(source)
         .case_insensitive(!case_sensitive)
         .size_limit(PATTERN_SIZE_LIMIT)
@@ -141,11 +156,10 @@ fn short_message(error: &regex::Error) -> String {
 /// Literals, folded like keywords, one of which every match of `source`
 /// starts with (or else ends with). Parsed case-sensitively, so that case
 /// variants do not multiply the literals: folding covers them.
-fn gate_literals(source: &str) -> Option<Vec<String>> {
+fn gate_literals(hir: &Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new().build().parse(source).ok()?;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        let seq = Extractor::new().kind(kind).extract(&hir);
+        let seq = Extractor::new().kind(kind).extract(hir);
         let Some(literals) = seq.literals() else { continue };
         let folded: Option<Vec<String>> = literals
             .iter()
@@ -161,30 +175,43 @@ fn gate_literals(source: &str) -> Option<Vec<String>> {
     None
 }
 
-fn without_word_boundaries(hir: &Hir) -> Hir {
-    match hir.kind() {
-        HirKind::Look(look) if is_word_boundary(*look) => Hir::empty(),
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_word_boundaries).collect()),
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.iter().map(without_word_boundaries).collect())
+/// The pattern with every word-boundary assertion replaced by an empty
+/// group, which keeps the printed syntax valid wherever the assertion stood
+/// (even under a repetition).
+fn without_word_boundaries(node: &Ast) -> Ast {
+    match node {
+        Ast::Assertion(assertion) if is_word_boundary(&assertion.kind) => {
+            let span = assertion.span;
+            let flags = ast::Flags { span, items: Vec::new() };
+            Ast::group(ast::Group {
+                span,
+                kind: ast::GroupKind::NonCapturing(flags),
+                ast: Box::new(Ast::empty(span)),
+            })
         }
-        HirKind::Repetition(rep) => Hir::repetition(hir::Repetition {
-            sub: Box::new(without_word_boundaries(&rep.sub)),
-            ..rep.clone()
+        Ast::Concat(concat) => Ast::concat(ast::Concat {
+            span: concat.span,
+            asts: concat.asts.iter().map(without_word_boundaries).collect(),
         }),
-        HirKind::Capture(cap) => Hir::capture(hir::Capture {
-            sub: Box::new(without_word_boundaries(&cap.sub)),
-            ..cap.clone()
+        Ast::Alternation(alternation) => Ast::alternation(ast::Alternation {
+            span: alternation.span,
+            asts: alternation.asts.iter().map(without_word_boundaries).collect(),
         }),
-        _ => hir.clone(),
+        Ast::Repetition(repetition) => Ast::repetition(ast::Repetition {
+            ast: Box::new(without_word_boundaries(&repetition.ast)),
+            ..(**repetition).clone()
+        }),
+        Ast::Group(group) => Ast::group(ast::Group {
+            ast: Box::new(without_word_boundaries(&group.ast)),
+            ..(**group).clone()
+        }),
+        _ => node.clone(),
     }
 }
 
-fn is_word_boundary(look: Look) -> bool {
-    !matches!(
-        look,
-        Look::Start | Look::End | Look::StartLF | Look::EndLF | Look::StartCRLF | Look::EndCRLF
-    )
+fn is_word_boundary(kind: &ast::AssertionKind) -> bool {
+    use ast::AssertionKind::*;
+    !matches!(kind, StartLine | EndLine | StartText | EndText)
 }
 
 #[cfg(test)]
