@@ -13,7 +13,14 @@ pub(crate) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || c == '_';
     }
-    c.is_alphanumeric() && !is_unspaced_script(c)
+    (c.is_alphanumeric() || is_combining_mark(c)) && !is_unspaced_script(c)
+}
+
+/// Combining marks continue the word they decorate: `cafe` + U+0301 is one
+/// word, not `cafe` followed by a boundary. (Marks of Indic and other
+/// scripts are alphabetic already.)
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
 /// Scripts that do not separate words with spaces.
@@ -70,6 +77,8 @@ mod tests {
             ("ログインできない", "ログイン", true),
             ("error 429: slow", "429:", true),
             ("c++ build", "c++", true),
+            ("cafe\u{301} noir", "cafe", false),
+            ("nai\u{308}ve", "ve", false),
         ];
         for &(text, needle, want) in cases {
             let start = text.find(needle).unwrap_or_default();

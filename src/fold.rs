@@ -67,7 +67,7 @@ impl Folded {
                 // typed with a straight apostrophe.
                 self.text.push('\'');
             } else {
-                self.text.extend(c.to_lowercase());
+                self.text.extend(c.to_lowercase().map(fold_variant));
             }
             let folded_len = self.text.len() - before;
             if folded_len != c.len_utf8() {
@@ -135,6 +135,28 @@ fn ascii_run(bytes: &[u8]) -> usize {
     run + bytes[run..].iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len() - run)
 }
 
+/// Lowercase letters that case-insensitive matching treats as another
+/// letter: the final sigma, the long s, the micro sign and the Greek symbol
+/// forms. Folding them to that letter lets `λάθος` find `ΛΆΘΟΣ`, as the
+/// regex crate's case-insensitive patterns do.
+fn fold_variant(c: char) -> char {
+    match c {
+        'ς' => 'σ',
+        'ſ' => 's',
+        'µ' => 'μ',
+        'ϐ' => 'β',
+        'ϑ' => 'θ',
+        'ϕ' => 'φ',
+        'ϖ' => 'π',
+        'ϰ' => 'κ',
+        'ϱ' => 'ρ',
+        'ϵ' => 'ε',
+        'ẛ' => 'ṡ',
+        '\u{345}' | '\u{1fbe}' => 'ι',
+        other => other,
+    }
+}
+
 fn is_curly_apostrophe(c: char) -> bool {
     matches!(c, '\u{2018}' | '\u{2019}' | '\u{02bc}')
 }
@@ -178,5 +200,7 @@ mod tests {
     fn keywords_fold_like_text() {
         assert_eq!(fold_keyword("ZUGRIFF VERWEIGERT"), "zugriff verweigert");
         assert_eq!(fold_keyword("ΟΔΟΣ"), "οδοσ");
+        assert_eq!(fold_keyword("λάθος"), fold_keyword("ΛΆΘΟΣ"));
+        assert_eq!(fold_keyword("ſtatus 500 µs"), "status 500 μs");
     }
 }

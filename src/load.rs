@@ -50,6 +50,10 @@ const DEFAULT_NEGATION_CUES: &[&str] = &[
 /// the taxonomy says otherwise.
 const DEFAULT_NEGATION_WINDOW: i64 = 4;
 
+/// The widest negation window: a cue further away than a long sentence
+/// negates nothing it could be sure of.
+const MAX_NEGATION_WINDOW: i64 = 100;
+
 /// Loads and validates a taxonomy from its TOML text.
 pub(crate) fn load(file: &str, source: &str) -> Result<Taxonomy, LoadError> {
     let mut problems = Problems { file, source, errors: Vec::new(), warnings: Vec::new() };
@@ -381,9 +385,11 @@ impl Problems<'_> {
             })
             .collect();
         let window = match &config.window {
-            Some(window) if *window.get_ref() < 0 => {
-                let message =
-                    format!("negation window must be at least 0, not {}", window.get_ref());
+            Some(window) if !(0..=MAX_NEGATION_WINDOW).contains(window.get_ref()) => {
+                let message = format!(
+                    "negation window must be from 0 to {MAX_NEGATION_WINDOW} words, not {}",
+                    window.get_ref()
+                );
                 self.push(ErrorKind::InvalidNumber, message, window.span(), None);
                 0
             }

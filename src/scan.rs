@@ -418,15 +418,22 @@ fn negating_cue(cues: &[Cue], hit: &Hit, fields: &[(&str, &str)], window: usize)
     cues[..after]
         .iter()
         .rev()
-        .take_while(|c| c.field == hit.field && hit.start - c.start <= max_gap(window) + 64)
+        .take_while(|c| {
+            c.field == hit.field && hit.start - c.start <= max_gap(window).saturating_add(64)
+        })
         .filter(|c| c.end <= hit.start)
         .find(|c| negates(&text[c.end..hit.start], window))
         .copied()
 }
 
+/// What ends a clause, and with it a negation cue's reach: punctuation,
+/// in its ASCII and full-width forms, and line breaks.
+const CLAUSE_BREAKS: &[char] =
+    &['.', '!', '?', ';', ':', ',', '\n', '\r', '。', '，', '、', '！', '？', '；', '：'];
+
 /// The longest gap, in bytes, that could still hold `window` words.
 fn max_gap(window: usize) -> usize {
-    32 * (window + 1)
+    window.saturating_add(1).saturating_mul(32)
 }
 
 /// Whether the text between a cue and a hit is short enough, and free of
@@ -436,7 +443,7 @@ fn negates(between: &str, window: usize) -> bool {
     if between.len() > max_gap(window) {
         return false;
     }
-    if between.contains(['.', '!', '?', ';', ':', ',', '\n']) {
+    if between.contains(CLAUSE_BREAKS) {
         return false;
     }
     let words =

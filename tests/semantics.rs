@@ -407,3 +407,47 @@ patterns = ['\b\d{3} from upstream\b']
         }
     }
 }
+
+#[test]
+fn folding_and_clauses_follow_unicode_not_just_ascii() {
+    let tagger = Tagger::from_toml(
+        r#"
+version = "1"
+[negation]
+cues = ["not", "没有"]
+window = 3
+[[work_kind]]
+id = "defect"
+[[category]]
+id = "error"
+work = "defect"
+[[rule]]
+id = "error.words"
+category = "error"
+keywords = ["λάθος", "timeout", "超时"]
+patterns = ['\b\d+ ?µs\b']
+"#,
+    );
+    let Ok(tagger) = tagger else { panic!("taxonomy must load") };
+    let cases: &[(&str, Option<&str>)] = &[
+        // The final sigma, the long s and the micro sign fold as the regex
+        // crate's case-insensitive matching does.
+        ("ΛΆΘΟΣ ΣΤΟ API", Some("error")),
+        ("took 500 μs", Some("error")),
+        // Full-width punctuation ends a clause, so the cue does not reach.
+        ("not sure。timeout again", Some("error")),
+        ("没有。超时", Some("error")),
+        ("没有超时", None),
+    ];
+    for &(body, want) in cases {
+        assert_eq!(tagger.tag_text(body).primary, want, "body {body:?}");
+    }
+}
+
+#[test]
+fn a_huge_negation_window_is_an_error_not_a_panic() {
+    let error = Tagger::from_toml(&TAXONOMY.replace("window = 3", "window = 576460752303423487"));
+    let messages: Vec<_> =
+        error.err().iter().flat_map(|e| e.errors()).map(|e| e.message().to_string()).collect();
+    assert_eq!(messages, ["negation window must be from 0 to 100 words, not 576460752303423487"]);
+}
