@@ -13,10 +13,12 @@ taxonomy for AI products and uses it when you give none.
 
 - [`Tagger`] is a compiled taxonomy. Loading collects every problem of the
   file at once (a [`LoadError`] of [`Error`]s, each with file, line,
-  column and rule id), plus [`Warning`]s; compiling sorts the rules into a
-  few shared automata, so each field of a ticket is scanned a fixed number
-  of times, however many rules there are. A tagger is immutable, `Send`
-  and `Sync`.
+  column and rule id), plus [`Warning`]s; compiling sorts the rules by
+  strategy: every keyword, term and cue goes into one shared automaton, so
+  a field is scanned once for all of them however many rules there are,
+  and a pattern runs only where it can match (anchored, gated by its
+  literals, or behind a cheap check). A tagger is immutable, `Send` and
+  `Sync`.
 - [`Ticket`] is the input: named fields of text, such as `subject` and
   `body`.
 - [`Tags`] is the result: every [`Tag`] that passed its category's
