@@ -60,6 +60,12 @@ pub(crate) struct Matcher {
     /// patterns that read it; then one more for fields the taxonomy does
     /// not declare.
     pub patterns: Vec<FieldPatterns>,
+    /// For each rule, the slot of its first pattern: a pattern's slot is
+    /// its rule's plus its index in the rule, and numbers it among all the
+    /// taxonomy's patterns.
+    pub first_pattern_slot: Vec<usize>,
+    /// How many patterns the taxonomy has in all.
+    pub pattern_count: usize,
 }
 
 /// The patterns that run on every field of one name, each as its rule and
@@ -77,6 +83,11 @@ pub(crate) struct FieldPatterns {
 }
 
 impl Matcher {
+    /// The slot of pattern `term` of rule `rule`.
+    pub fn pattern_slot(&self, rule: u32, term: u32) -> usize {
+        self.first_pattern_slot[rule as usize] + term as usize
+    }
+
     /// The ungated patterns that read a field declared at index `declared`
     /// of the taxonomy, or, for `None`, an undeclared field.
     pub fn patterns_for(&self, declared: Option<usize>) -> Option<&FieldPatterns> {
@@ -172,7 +183,19 @@ pub(crate) fn compile(taxonomy: &Taxonomy) -> Result<Matcher, Error> {
     let patterns = (0..=taxonomy.fields.len())
         .map(|field| field_patterns(taxonomy, (field < taxonomy.fields.len()).then_some(field)))
         .collect::<Result<_, _>>()?;
-    Ok(Matcher { folded: folded.build()?, exact: exact.build()?, patterns })
+    let mut first_pattern_slot = Vec::with_capacity(taxonomy.rules.len());
+    let mut pattern_count = 0;
+    for rule in &taxonomy.rules {
+        first_pattern_slot.push(pattern_count);
+        pattern_count += rule.compiled.len();
+    }
+    Ok(Matcher {
+        folded: folded.build()?,
+        exact: exact.build()?,
+        patterns,
+        first_pattern_slot,
+        pattern_count,
+    })
 }
 
 /// How many checked patterns a field needs before their checks share a set.

@@ -5,6 +5,8 @@
 //! stream of tickets allocates only the results. Scanning never fails: any
 //! string is a valid ticket field.
 
+use regex::Regex;
+
 use crate::boundary::is_whole_word;
 use crate::compile::{Literals, Role};
 use crate::fold::Folded;
@@ -71,6 +73,13 @@ pub struct Scanner<'t> {
     passing: Vec<usize>,
     /// Gated patterns whose literal was found in the current field.
     gated: Vec<(u32, u32)>,
+    /// This scanner's own clones of each pattern's check and regex, by
+    /// slot, made on first use. A clone has its own cache pool, whose fast
+    /// path belongs to the thread that uses it first; sharing the tagger's
+    /// regexes, every thread but one would take the pool's slow path on
+    /// every search, and two threads scaled to only 1.5 times one.
+    checks: Vec<Option<Regex>>,
+    regexes: Vec<Option<Regex>>,
 }
 
 impl<'t> Scanner<'t> {
@@ -88,6 +97,8 @@ impl<'t> Scanner<'t> {
             per_category: Vec::new(),
             passing: Vec::new(),
             gated: Vec::new(),
+            checks: vec![None; tagger.matcher.pattern_count],
+            regexes: vec![None; tagger.matcher.pattern_count],
         }
     }
 
@@ -170,12 +181,18 @@ impl<'t> Scanner<'t> {
     /// Records every match of a pattern in a field; with `check`, only once
     /// its pre-filter, which the fast engines run, has matched.
     fn find_pattern(&mut self, rule_index: u32, term: u32, field: u32, text: &str, check: bool) {
-        let pattern = &self.tagger.taxonomy.rules[rule_index as usize].compiled[term as usize];
-        if check && pattern.check.as_ref().is_some_and(|c| !c.is_match(text)) {
-            return;
+        let tagger = self.tagger;
+        let pattern = &tagger.taxonomy.rules[rule_index as usize].compiled[term as usize];
+        let slot = tagger.matcher.pattern_slot(rule_index, term);
+        if let (true, Some(shared)) = (check, &pattern.check) {
+            let own = self.checks[slot].get_or_insert_with(|| shared.clone());
+            if !own.is_match(text) {
+                return;
+            }
         }
-        let Some(regex) = pattern.regex() else { return };
-        for found in regex.find_iter(text) {
+        let Some(shared) = pattern.regex() else { return };
+        let own = self.regexes[slot].get_or_insert_with(|| shared.clone());
+        for found in own.find_iter(text) {
             self.hits.push(Hit {
                 rule: rule_index,
                 role: Role::Pattern,
