@@ -204,12 +204,7 @@ const MIN_CHECKS_FOR_A_SET: usize = 4;
 fn field_patterns(taxonomy: &Taxonomy, declared: Option<usize>) -> Result<FieldPatterns, Error> {
     let mut patterns = FieldPatterns::default();
     for (rule_index, rule) in taxonomy.rules.iter().enumerate() {
-        let reads = match (&rule.fields, declared) {
-            (None, _) => true,
-            (Some(fields), Some(field)) => fields.contains(&field),
-            (Some(_), None) => false,
-        };
-        if !reads {
+        if !rule.reads(declared) {
             continue;
         }
         for (term, compiled) in rule.compiled.iter().enumerate() {

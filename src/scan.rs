@@ -230,7 +230,7 @@ impl<'t> Scanner<'t> {
                     self.cues.push(Cue { field, start, end });
                     continue;
                 }
-                if !reads(rules[use_.rule as usize].fields.as_deref(), declared) {
+                if !rules[use_.rule as usize].reads(declared) {
                     continue;
                 }
                 if use_.role == Role::Pattern {
@@ -408,16 +408,6 @@ impl<'t> Scanner<'t> {
             suppressed: self.explain.then_some(suppressed),
             taxonomy: TaxonomyStamp { version: &taxonomy.version, hash: &tagger.hash },
         }
-    }
-}
-
-/// Whether a rule reading `fields` (or every field, for `None`) reads a
-/// ticket field that is `declared` at that index of the taxonomy.
-fn reads(fields: Option<&[usize]>, declared: Option<usize>) -> bool {
-    match (fields, declared) {
-        (None, _) => true,
-        (Some(list), Some(index)) => list.contains(&index),
-        (Some(_), None) => false,
     }
 }
 

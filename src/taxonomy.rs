@@ -227,4 +227,15 @@ impl Rule {
     pub fn weight(&self) -> f64 {
         self.weight
     }
+
+    /// Whether it reads a ticket field declared at index `declared` of the
+    /// taxonomy's fields, or, for `None`, a field the taxonomy does not
+    /// declare (which only rules without a field scope read).
+    pub(crate) fn reads(&self, declared: Option<usize>) -> bool {
+        match (&self.fields, declared) {
+            (None, _) => true,
+            (Some(fields), Some(index)) => fields.contains(&index),
+            (Some(_), None) => false,
+        }
+    }
 }
