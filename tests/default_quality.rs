@@ -28,8 +28,8 @@ const CATEGORIES: [&str; 10] = [
 
 // Floors: the figures reached on the whole labelled file when the rules
 // were last tuned, less 0.02 of slack, so that a rule change that costs
-// quality fails here while a harmless one does not. Last tuned: accuracy
-// 0.663, macro-F1 0.582, coverage 0.951 (597 tickets); floors rounded down.
+// quality fails here while a harmless one does not. Last measured: accuracy
+// 0.660, macro-F1 0.579, coverage 0.950 (597 tickets); floors rounded down.
 const MIN_PRIMARY_ACCURACY: f64 = 0.64;
 const MIN_MACRO_F1: f64 = 0.56;
 const MIN_COVERAGE: f64 = 0.93;
